@@ -1,1 +1,0 @@
-int q2o_domain_placeholder_(void); int q2o_domain_placeholder_(void) { return 0; }

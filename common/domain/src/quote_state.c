@@ -1,0 +1,102 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/check.h"
+#include "domain/quote.h"
+
+void q2o_quote_init(q2o_quote *q)
+{
+    memset(q, 0, sizeof *q);
+}
+
+void q2o_quote_release(q2o_quote *q)
+{
+    if (!q)
+        return;
+    free(q->lines);
+    q->lines = NULL;
+    q->n_lines = q->cap_lines = 0;
+}
+
+q2o_quote *q2o_quote_new(void)
+{
+    q2o_quote *q = malloc(sizeof *q);
+    Q2O_CHECK(q != NULL);
+    q2o_quote_init(q);
+    return q;
+}
+
+void q2o_quote_free(q2o_quote *q)
+{
+    if (!q)
+        return;
+    q2o_quote_release(q);
+    free(q);
+}
+
+void q2o_quote_copy(q2o_quote *dst, const q2o_quote *src)
+{
+    q2o_line *lines = dst->lines;
+    uint32_t cap = dst->cap_lines;
+    if (cap < src->n_lines) {
+        lines = realloc(lines, (src->n_lines ? src->n_lines : 1) * sizeof *lines);
+        Q2O_CHECK(lines != NULL);
+        cap = src->n_lines;
+    }
+    memcpy(dst, src, sizeof *dst);
+    dst->lines = lines;
+    dst->cap_lines = cap;
+    if (src->n_lines)
+        memcpy(dst->lines, src->lines, src->n_lines * sizeof *lines);
+}
+
+const q2o_revision *q2o_quote_current(const q2o_quote *q)
+{
+    return q->n_revisions > 0 ? &q->revisions[q->n_revisions - 1] : NULL;
+}
+
+const q2o_revision *q2o_quote_revision(const q2o_quote *q, int32_t number)
+{
+    if (number < 1 || number > q->n_revisions)
+        return NULL;
+    return &q->revisions[number - 1];
+}
+
+const q2o_line *q2o_quote_line(const q2o_quote *q, const char *line_id)
+{
+    for (uint32_t i = 0; i < q->n_lines; i++)
+        if (strcmp(q->lines[i].line_id, line_id) == 0)
+            return &q->lines[i];
+    return NULL;
+}
+
+void q2o_event_release(q2o_event *ev)
+{
+    if (ev && ev->type == Q2O_EV_PRICED) {
+        free(ev->u.priced.lines);
+        ev->u.priced.lines = NULL;
+        ev->u.priced.n_lines = 0;
+    }
+}
+
+void q2o_event_copy(q2o_event *dst, const q2o_event *src)
+{
+    memcpy(dst, src, sizeof *dst);
+    if (src->type == Q2O_EV_PRICED && src->u.priced.n_lines) {
+        size_t bytes = src->u.priced.n_lines * sizeof(q2o_priced_line);
+        dst->u.priced.lines = malloc(bytes);
+        Q2O_CHECK(dst->u.priced.lines != NULL);
+        memcpy(dst->u.priced.lines, src->u.priced.lines, bytes);
+    } else if (src->type == Q2O_EV_PRICED) {
+        dst->u.priced.lines = NULL;
+    }
+}
+
+void q2o_decision_release(q2o_decision *d)
+{
+    if (!d)
+        return;
+    for (uint32_t i = 0; i < d->n_events; i++)
+        q2o_event_release(&d->events[i]);
+    d->n_events = 0;
+}
