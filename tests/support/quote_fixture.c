@@ -1,0 +1,291 @@
+#include "quote_fixture.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strutil.h"
+
+#define JULY_1 1782864000000LL   /* 2026-07-01T00:00:00Z */
+#define AUGUST_1 1785542400000LL /* 2026-08-01T00:00:00Z */
+
+static const q2o_list_offering offerings[] = {
+    {"SAAS-ENT-USER", "Enterprise Suite - user subscription", 5000, 1000, 1, 0, 0, {NULL}},
+    {"SUPPORT-PREMIUM", "Premium Support (24x7)", 1000, 300, 1, 0, 0, {"support_level", NULL}},
+    {"IMPL-SERVICE", "Implementation Service", 2500000, 1500000, 0, 0, 0, {NULL}},
+    {"LEGACY-ADDON", "Legacy Add-on (retired)", 100, 10, 0, 0, JULY_1, {NULL}},
+};
+
+static const q2o_list_promotion promotions[] = {
+    {"JULY2026", 500, JULY_1, AUGUST_1},
+};
+
+const q2o_actor FX_REP = {"rep-1", Q2O_ROLE_SALES_REP, 0, ""};
+const q2o_actor FX_MANAGER = {"mgr-1", Q2O_ROLE_SALES_MANAGER, -1, ""};
+const q2o_actor FX_DESK = {"desk-1", Q2O_ROLE_DEAL_DESK, -1, ""};
+const q2o_actor FX_FINANCE = {"fin-1", Q2O_ROLE_FINANCE, 100000000, ""};
+const q2o_actor FX_LEGAL = {"legal-1", Q2O_ROLE_LEGAL, -1, ""};
+const q2o_actor FX_DOCS = {"document-worker", Q2O_ROLE_SYSTEM, 0, ""};
+const q2o_actor FX_CUSTOMER = {"alice@acme.example", Q2O_ROLE_CUSTOMER, 0, "ACME-INC"};
+const q2o_actor FX_PARTNER = {"bob@partner.example", Q2O_ROLE_PARTNER, 0, "PARTNER-LLC"};
+const q2o_actor FX_OPS = {"ops-1", Q2O_ROLE_OPERATIONS, 0, ""};
+const q2o_actor FX_SWEEPER = {"expiry-sweeper", Q2O_ROLE_SYSTEM, 0, ""};
+const q2o_actor FX_STRANGER = {"nobody", Q2O_ROLE_CUSTOMER, 0, "OTHER-CORP"};
+
+void fx_init(fx *f)
+{
+    memset(f, 0, sizeof *f);
+    f->catalog.currency = "USD";
+    f->catalog.catalog_version = 7;
+    f->catalog.pricebook_version = 3;
+    f->catalog.offerings = offerings;
+    f->catalog.n_offerings = sizeof offerings / sizeof offerings[0];
+    f->catalog.promotions = promotions;
+    f->catalog.n_promotions = 1;
+    f->catalog.freight_flat = 0;
+    f->catalog.tax_bp = 0;
+    f->catalog.price_validity_ms = 30 * FX_DAY;
+    q2o_approval_policy_default(&f->policy);
+    f->env.pricer = q2o_list_pricer(&f->catalog);
+    f->env.approval = &f->policy;
+    f->q = q2o_quote_new();
+    f->now = FX_T0;
+}
+
+void fx_release(fx *f)
+{
+    q2o_decision_release(&f->last);
+    for (size_t i = 0; i < f->n_log; i++)
+        q2o_event_release(&f->log[i]);
+    free(f->log);
+    q2o_quote_free(f->q);
+}
+
+q2o_command fx_cmd(fx *f, q2o_command_type type, const q2o_actor *actor)
+{
+    q2o_command c;
+    memset(&c, 0, sizeof c);
+    c.type = type;
+    snprintf(c.command_id, sizeof c.command_id, "cmd-%d", ++f->seq);
+    Q2O_STRCPY(c.quote_id, "Q-1000");
+    Q2O_STRCPY(c.correlation_id, "corr-1");
+    Q2O_STRCPY(c.source, "TEST");
+    c.expected_version = -1;
+    c.actor = *actor;
+    return c;
+}
+
+static void log_event(fx *f, const q2o_event *e)
+{
+    if (f->n_log == f->cap_log) {
+        f->cap_log = f->cap_log ? f->cap_log * 2 : 64;
+        f->log = realloc(f->log, f->cap_log * sizeof *f->log);
+        cr_assert_not_null(f->log);
+    }
+    q2o_event_copy(&f->log[f->n_log++], e);
+}
+
+q2o_err fx_send(fx *f, const q2o_command *c)
+{
+    q2o_decision_release(&f->last);
+    q2o_err err = q2o_quote_decide(&f->env, f->q, c, f->now, &f->last);
+    cr_assert_eq(err, f->last.err);
+    for (uint32_t i = 0; i < f->last.n_events; i++) {
+        q2o_err e = q2o_quote_evolve(f->q, &f->last.events[i]);
+        cr_assert_eq(e, Q2O_OK, "%s: evolve of %s returned %s", q2o_command_type_name(c->type),
+                     q2o_event_type_name(f->last.events[i].type), q2o_err_name(e));
+        log_event(f, &f->last.events[i]);
+    }
+    return err;
+}
+
+static void expect_ok(fx *f, q2o_err e, const char *what)
+{
+    cr_assert_eq(e, Q2O_OK, "%s refused: %s (%s)", what, q2o_err_name(e), f->last.detail);
+}
+
+void fx_create(fx *f)
+{
+    q2o_command c = fx_cmd(f, Q2O_CMD_CREATE_QUOTE, &FX_REP);
+    q2o_quote_header *h = &c.u.create;
+    Q2O_STRCPY(h->quote_number, "Q-1000");
+    Q2O_STRCPY(h->account_id, "ACC-ACME");
+    Q2O_STRCPY(h->customer_id, "CUST-ACME");
+    Q2O_STRCPY(h->customer_legal_entity, "ACME-INC");
+    Q2O_STRCPY(h->sold_to, "ACME-HQ");
+    Q2O_STRCPY(h->ship_to, "ACME-HQ");
+    Q2O_STRCPY(h->bill_to, "ACME-AP");
+    Q2O_STRCPY(h->billing_account_id, "BA-ACME-1");
+    Q2O_STRCPY(h->selling_entity, "Q2O-US");
+    Q2O_STRCPY(h->currency, "USD");
+    Q2O_STRCPY(h->market, "US");
+    Q2O_STRCPY(h->channel, "DIRECT");
+    Q2O_STRCPY(h->opportunity_id, "OPP-42");
+    h->n_contacts = 1;
+    Q2O_STRCPY(h->contacts[0], FX_CUSTOMER.id);
+    h->acceptance.block_after_expiry = 1;
+    h->acceptance.block_legal_entity_mismatch = 1;
+    c.terms.valid_until = FX_T0 + 30 * FX_DAY;
+    c.terms.term_months = 24;
+    Q2O_STRCPY(c.terms.payment_terms, "NET30");
+    Q2O_STRCPY(c.terms.legal_terms_version, "MSA-2026.1");
+    expect_ok(f, fx_send(f, &c), "CreateQuote");
+}
+
+q2o_err fx_add_line(fx *f, const char *id, const char *offering, int64_t qty, int32_t discount_bp,
+                    const char *promo)
+{
+    q2o_command c = fx_cmd(f, Q2O_CMD_ADD_LINE, &FX_REP);
+    Q2O_STRCPY(c.u.line.line_id, id);
+    Q2O_STRCPY(c.u.line.offering_id, offering);
+    Q2O_STRCPY(c.u.line.uom, "EA");
+    c.u.line.quantity = qty;
+    c.u.line.discount_bp = discount_bp;
+    c.u.line.override_unit_price = -1;
+    if (promo)
+        Q2O_STRCPY(c.u.line.promo_code, promo);
+    if (strcmp(offering, "SUPPORT-PREMIUM") == 0) {
+        c.u.line.n_options = 1;
+        Q2O_STRCPY(c.u.line.options[0].name, "support_level");
+        Q2O_STRCPY(c.u.line.options[0].value, "24x7");
+    }
+    return fx_send(f, &c);
+}
+
+q2o_err fx_price(fx *f)
+{
+    q2o_command c = fx_cmd(f, Q2O_CMD_PRICE_QUOTE, &FX_REP);
+    return fx_send(f, &c);
+}
+
+q2o_err fx_submit(fx *f)
+{
+    q2o_command c = fx_cmd(f, Q2O_CMD_SUBMIT_FOR_APPROVAL, &FX_REP);
+    return fx_send(f, &c);
+}
+
+q2o_err fx_approve(fx *f, const q2o_actor *approver)
+{
+    q2o_command c = fx_cmd(f, Q2O_CMD_APPROVE_STEP, approver);
+    memcpy(c.u.approve.expected_fp, fx_rev(f)->approval_fp, 32);
+    return fx_send(f, &c);
+}
+
+void fx_document_hash(const q2o_revision *r, uint8_t out[32])
+{
+    q2o_sha256 h;
+    q2o_sha256_init(&h);
+    q2o_sha256_update_str(&h, "proposal.pdf");
+    q2o_sha256_update(&h, r->approval_fp, 32);
+    q2o_sha256_final(&h, out);
+}
+
+q2o_err fx_attach(fx *f)
+{
+    const q2o_revision *r = fx_rev(f);
+    q2o_command c = fx_cmd(f, Q2O_CMD_ATTACH_DOCUMENT, &FX_DOCS);
+    fx_document_hash(r, c.u.attach.document_hash);
+    snprintf(c.u.attach.document_id, sizeof c.u.attach.document_id, "DOC-%d-%02x%02x", r->number,
+             c.u.attach.document_hash[0], c.u.attach.document_hash[1]);
+    Q2O_STRCPY(c.u.attach.template_version, "proposal-v1");
+    memcpy(c.u.attach.snapshot_fp, r->approval_fp, 32);
+    return fx_send(f, &c);
+}
+
+q2o_err fx_present(fx *f)
+{
+    const q2o_revision *r = fx_rev(f);
+    q2o_command c = fx_cmd(f, Q2O_CMD_PRESENT_QUOTE, &FX_REP);
+    Q2O_STRCPY(c.u.present.document_id, r->document_id);
+    memcpy(c.u.present.document_hash, r->document_hash, 32);
+    Q2O_STRCPY(c.u.present.recipient, FX_CUSTOMER.id);
+    return fx_send(f, &c);
+}
+
+q2o_err fx_accept(fx *f)
+{
+    const q2o_revision *r = fx_rev(f);
+    q2o_command c = fx_cmd(f, Q2O_CMD_ACCEPT_QUOTE, &FX_CUSTOMER);
+    c.u.accept.method = Q2O_AM_ESIGNATURE;
+    Q2O_STRCPY(c.u.accept.acceptor_id, FX_CUSTOMER.id);
+    Q2O_STRCPY(c.u.accept.document_id, r->document_id);
+    memcpy(c.u.accept.document_hash, r->presented_hash, 32);
+    Q2O_STRCPY(c.u.accept.signature_envelope_id, "ENV-778");
+    Q2O_STRCPY(c.u.accept.source_address, "203.0.113.7");
+    return fx_send(f, &c);
+}
+
+q2o_err fx_convert(fx *f, const char *key)
+{
+    q2o_command c = fx_cmd(f, Q2O_CMD_CONVERT_TO_ORDER, &FX_OPS);
+    Q2O_STRCPY(c.u.convert.idempotency_key, key);
+    c.u.convert.expected_status = Q2O_ST_ACCEPTED;
+    return fx_send(f, &c);
+}
+
+const q2o_revision *fx_rev(fx *f)
+{
+    return q2o_quote_current(f->q);
+}
+
+static void walk_presented(fx *f)
+{
+    expect_ok(f, fx_submit(f), "Submit (auto-approval)");
+    expect_ok(f, fx_attach(f), "AttachDocument");
+    expect_ok(f, fx_present(f), "Present");
+}
+
+void fx_to_status(fx *f, q2o_status st)
+{
+    fx_create(f);
+    int discount = st == Q2O_ST_REQUIRES_APPROVAL || st == Q2O_ST_IN_REVIEW ? 2000 : 0;
+    expect_ok(f, fx_add_line(f, "L1", "SAAS-ENT-USER", 10, discount, NULL), "AddLine");
+    if (st == Q2O_ST_DRAFT)
+        return;
+    if (st == Q2O_ST_CANCELED) {
+        q2o_command c = fx_cmd(f, Q2O_CMD_CANCEL_QUOTE, &FX_REP);
+        Q2O_STRCPY(c.u.reason.reason_code, "CUSTOMER_WENT_DARK");
+        expect_ok(f, fx_send(f, &c), "Cancel");
+        return;
+    }
+    expect_ok(f, fx_price(f), "Price");
+    if (st == Q2O_ST_PRICED || st == Q2O_ST_REQUIRES_APPROVAL)
+        return;
+    if (st == Q2O_ST_IN_REVIEW) {
+        expect_ok(f, fx_submit(f), "Submit");
+        return;
+    }
+    if (st == Q2O_ST_APPROVED || st == Q2O_ST_SUPERSEDED) {
+        expect_ok(f, fx_submit(f), "Submit (auto-approval)");
+        if (st == Q2O_ST_SUPERSEDED) {
+            q2o_command c = fx_cmd(f, Q2O_CMD_CREATE_REVISION, &FX_REP);
+            Q2O_STRCPY(c.u.reason.reason_code, "CUSTOMER_CHANGE");
+            expect_ok(f, fx_send(f, &c), "CreateRevision");
+        }
+        return;
+    }
+    walk_presented(f);
+    if (st == Q2O_ST_REJECTED) {
+        q2o_command c = fx_cmd(f, Q2O_CMD_REJECT_BY_CUSTOMER, &FX_CUSTOMER);
+        Q2O_STRCPY(c.u.reason.reason_code, "PRICE_TOO_HIGH");
+        expect_ok(f, fx_send(f, &c), "RejectByCustomer");
+    } else if (st == Q2O_ST_EXPIRED) {
+        f->now += 31 * FX_DAY;
+        q2o_command c = fx_cmd(f, Q2O_CMD_EXPIRE_QUOTE, &FX_SWEEPER);
+        expect_ok(f, fx_send(f, &c), "ExpireQuote");
+    } else if (st == Q2O_ST_ACCEPTED || st == Q2O_ST_CONVERTED) {
+        expect_ok(f, fx_accept(f), "Accept");
+        if (st == Q2O_ST_CONVERTED)
+            expect_ok(f, fx_convert(f, "conv-key-1"), "Convert");
+    }
+}
+
+q2o_quote *fx_replay(fx *f, size_t upto)
+{
+    q2o_quote *q = q2o_quote_new();
+    size_t n = upto && upto < f->n_log ? upto : f->n_log;
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(q2o_quote_evolve(q, &f->log[i]), Q2O_OK);
+    return q;
+}
