@@ -6,20 +6,7 @@
 #include <string.h>
 
 #include "core/strutil.h"
-
-#define JULY_1 1782864000000LL   /* 2026-07-01T00:00:00Z */
-#define AUGUST_1 1785542400000LL /* 2026-08-01T00:00:00Z */
-
-static const q2o_list_offering offerings[] = {
-    {"SAAS-ENT-USER", "Enterprise Suite - user subscription", 5000, 1000, 1, 0, 0, {NULL}},
-    {"SUPPORT-PREMIUM", "Premium Support (24x7)", 1000, 300, 1, 0, 0, {"support_level", NULL}},
-    {"IMPL-SERVICE", "Implementation Service", 2500000, 1500000, 0, 0, 0, {NULL}},
-    {"LEGACY-ADDON", "Legacy Add-on (retired)", 100, 10, 0, 0, JULY_1, {NULL}},
-};
-
-static const q2o_list_promotion promotions[] = {
-    {"JULY2026", 500, JULY_1, AUGUST_1},
-};
+#include "domain/sample.h"
 
 const q2o_actor FX_REP = {"rep-1", Q2O_ROLE_SALES_REP, 0, ""};
 const q2o_actor FX_MANAGER = {"mgr-1", Q2O_ROLE_SALES_MANAGER, -1, ""};
@@ -36,16 +23,7 @@ const q2o_actor FX_STRANGER = {"nobody", Q2O_ROLE_CUSTOMER, 0, "OTHER-CORP"};
 void fx_init(fx *f)
 {
     memset(f, 0, sizeof *f);
-    f->catalog.currency = "USD";
-    f->catalog.catalog_version = 7;
-    f->catalog.pricebook_version = 3;
-    f->catalog.offerings = offerings;
-    f->catalog.n_offerings = sizeof offerings / sizeof offerings[0];
-    f->catalog.promotions = promotions;
-    f->catalog.n_promotions = 1;
-    f->catalog.freight_flat = 0;
-    f->catalog.tax_bp = 0;
-    f->catalog.price_validity_ms = 30 * FX_DAY;
+    f->catalog = *q2o_sample_saas_catalog();
     q2o_approval_policy_default(&f->policy);
     f->env.pricer = q2o_list_pricer(&f->catalog);
     f->env.approval = &f->policy;
