@@ -11,7 +11,7 @@ set -euo pipefail
 DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3 python3-pip
   librdkafka-dev libavro-dev liblmdb-dev lmdb-utils libcriterion-dev libssl-dev
-  libjansson-dev libhpdf-dev poppler-utils kcat
+  libjansson-dev libhpdf-dev poppler-utils kcat docker-compose
 )
 
 sudo_if_needed() {

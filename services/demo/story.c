@@ -1,0 +1,182 @@
+/*
+ * The story the demo tells: the lifecycle seed's practice case. A 500-user
+ * SaaS quote with premium support, implementation, an 18 % discount, a
+ * 24-month term, NET60 payment terms and the July promotion, then the
+ * customer's 600-user request after approval, the promotion running out
+ * before signature, the customer signing the old revision, and a
+ * double-clicked conversion.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/strutil.h"
+#include "demo.h"
+#include "domain/sample.h"
+
+static const q2o_actor REP = {"rep-1", Q2O_ROLE_SALES_REP, 0, ""};
+static const q2o_actor DESK = {"desk-1", Q2O_ROLE_DEAL_DESK, -1, ""};
+static const q2o_actor FINANCE = {"fin-1", Q2O_ROLE_FINANCE, 100000000, ""};
+static const q2o_actor DOCS = {"document-worker", Q2O_ROLE_SYSTEM, 0, ""};
+static const q2o_actor CUSTOMER = {"alice@acme.example", Q2O_ROLE_CUSTOMER, 0, "ACME-INC"};
+static const q2o_actor OPS = {"ops-1", Q2O_ROLE_OPERATIONS, 0, ""};
+
+static const q2o_revision *rev(demo *d)
+{
+    return q2o_quote_current(d->q);
+}
+
+static void create(demo *d)
+{
+    q2o_command c = demo_cmd(d, Q2O_CMD_CREATE_QUOTE, &REP);
+    q2o_quote_header *h = &c.u.create;
+    Q2O_STRCPY(h->quote_number, "Q-1000");
+    Q2O_STRCPY(h->account_id, "ACC-ACME");
+    Q2O_STRCPY(h->customer_id, "CUST-ACME");
+    Q2O_STRCPY(h->customer_legal_entity, "ACME-INC");
+    Q2O_STRCPY(h->sold_to, "ACME-HQ");
+    Q2O_STRCPY(h->ship_to, "ACME-HQ");
+    Q2O_STRCPY(h->bill_to, "ACME-AP");
+    Q2O_STRCPY(h->billing_account_id, "BA-ACME-1");
+    Q2O_STRCPY(h->selling_entity, "Q2O-US");
+    Q2O_STRCPY(h->currency, "USD");
+    Q2O_STRCPY(h->market, "US");
+    Q2O_STRCPY(h->channel, "DIRECT");
+    Q2O_STRCPY(h->opportunity_id, "OPP-42");
+    h->n_contacts = 1;
+    Q2O_STRCPY(h->contacts[0], CUSTOMER.id);
+    h->acceptance.block_after_expiry = 1;
+    h->acceptance.block_legal_entity_mismatch = 1;
+    c.terms.valid_until = d->now + 30 * Q2O_MS_PER_DAY;
+    c.terms.term_months = 24;
+    Q2O_STRCPY(c.terms.payment_terms, "NET60");
+    Q2O_STRCPY(c.terms.legal_terms_version, "MSA-2026.1");
+    demo_send(d, &c, Q2O_OK, "a 24-month NET60 quote for ACME");
+}
+
+static void line(demo *d, const char *id, const char *offering, int64_t qty, const char *promo, q2o_err expect,
+                 const char *what)
+{
+    q2o_command_type t = d->q->exists && q2o_quote_line(d->q, id) ? Q2O_CMD_CHANGE_LINE : Q2O_CMD_ADD_LINE;
+    q2o_command c = demo_cmd(d, t, &REP);
+    q2o_line *l = &c.u.line;
+    Q2O_STRCPY(l->line_id, id);
+    Q2O_STRCPY(l->offering_id, offering);
+    Q2O_STRCPY(l->uom, "EA");
+    l->quantity = qty;
+    l->discount_bp = 1800;
+    l->override_unit_price = -1;
+    q2o_strlcpy(l->promo_code, promo, sizeof l->promo_code);
+    if (strcmp(offering, "SUPPORT-PREMIUM") == 0) {
+        l->n_options = 1;
+        Q2O_STRCPY(l->options[0].name, "support_level");
+        Q2O_STRCPY(l->options[0].value, "24x7");
+    }
+    demo_send(d, &c, expect, what);
+}
+
+static void simple(demo *d, q2o_command_type t, const q2o_actor *a, q2o_err expect, const char *what)
+{
+    q2o_command c = demo_cmd(d, t, a);
+    Q2O_STRCPY(c.u.reason.reason_code, "CUSTOMER_REQUEST");
+    demo_send(d, &c, expect, what);
+}
+
+static void approve(demo *d, const q2o_actor *a, const uint8_t *fp, q2o_err expect, const char *what)
+{
+    q2o_command c = demo_cmd(d, Q2O_CMD_APPROVE_STEP, a);
+    memcpy(c.u.approve.expected_fp, fp ? fp : rev(d)->approval_fp, Q2O_SHA256_LEN);
+    demo_send(d, &c, expect, what);
+}
+
+static void render_and_present(demo *d)
+{
+    q2o_command c = demo_cmd(d, Q2O_CMD_ATTACH_DOCUMENT, &DOCS);
+    q2o_sha256 h; /* the document worker's rendering comes with the proposal issue */
+    q2o_sha256_init(&h);
+    q2o_sha256_update_str(&h, "proposal");
+    q2o_sha256_update(&h, rev(d)->approval_fp, Q2O_SHA256_LEN);
+    q2o_sha256_final(&h, c.u.attach.document_hash);
+    snprintf(c.u.attach.document_id, sizeof c.u.attach.document_id, "DOC-Q-1000-R%d", rev(d)->number);
+    Q2O_STRCPY(c.u.attach.template_version, "proposal-v1");
+    memcpy(c.u.attach.snapshot_fp, rev(d)->approval_fp, Q2O_SHA256_LEN);
+    demo_send(d, &c, Q2O_OK, "proposal bound to the approved snapshot");
+    c = demo_cmd(d, Q2O_CMD_PRESENT_QUOTE, &REP);
+    Q2O_STRCPY(c.u.present.document_id, rev(d)->document_id);
+    memcpy(c.u.present.document_hash, rev(d)->document_hash, Q2O_SHA256_LEN);
+    Q2O_STRCPY(c.u.present.recipient, CUSTOMER.id);
+    demo_send(d, &c, Q2O_OK, "sent to the customer");
+}
+
+static void accept(demo *d, int32_t revision, const uint8_t *doc_hash, q2o_err expect, const char *what)
+{
+    q2o_command c = demo_cmd(d, Q2O_CMD_ACCEPT_QUOTE, &CUSTOMER);
+    c.revision = revision;
+    c.u.accept.method = Q2O_AM_ESIGNATURE;
+    Q2O_STRCPY(c.u.accept.acceptor_id, CUSTOMER.id);
+    Q2O_STRCPY(c.u.accept.document_id, rev(d)->document_id);
+    memcpy(c.u.accept.document_hash, doc_hash ? doc_hash : rev(d)->presented_hash, Q2O_SHA256_LEN);
+    Q2O_STRCPY(c.u.accept.signature_envelope_id, "ENV-778");
+    Q2O_STRCPY(c.u.accept.source_address, "203.0.113.7");
+    demo_send(d, &c, expect, what);
+}
+
+static void convert(demo *d, const char *key, q2o_err expect, const char *what)
+{
+    q2o_command c = demo_cmd(d, Q2O_CMD_CONVERT_TO_ORDER, &OPS);
+    Q2O_STRCPY(c.u.convert.idempotency_key, key);
+    c.u.convert.expected_status = Q2O_ST_ACCEPTED;
+    demo_send(d, &c, expect, what);
+}
+
+static void terms_valid_until(demo *d, q2o_time_ms until)
+{
+    q2o_command c = demo_cmd(d, Q2O_CMD_CHANGE_TERMS, &REP);
+    c.terms = rev(d)->terms;
+    c.terms.valid_until = until;
+    demo_send(d, &c, Q2O_OK, "new validity");
+}
+
+static void approve_both(demo *d)
+{
+    simple(d, Q2O_CMD_SUBMIT_FOR_APPROVAL, &REP, Q2O_OK, "discount 18% > 15% and NET60 fire the policy");
+    approve(d, &REP, NULL, Q2O_AUTH_ROLE_REQUIRED, "the rep tries to approve");
+    approve(d, &DESK, NULL, Q2O_OK, "deal desk step");
+    approve(d, &FINANCE, NULL, Q2O_OK, "finance step: approved");
+}
+
+void demo_story(demo *d)
+{
+    uint8_t rev1_fp[Q2O_SHA256_LEN], rev2_doc[Q2O_SHA256_LEN];
+    create(d);
+    line(d, "L1", "SAAS-ENT-USER", 500, "JULY2026", Q2O_OK, "500 users, July promotion");
+    line(d, "L2", "SUPPORT-PREMIUM", 500, "JULY2026", Q2O_OK, "premium support");
+    line(d, "L3", "IMPL-SERVICE", 1, "", Q2O_OK, "implementation service");
+    simple(d, Q2O_CMD_PRICE_QUOTE, &REP, Q2O_OK, "price: waterfall, fingerprint, approval policy");
+    approve_both(d);
+    memcpy(rev1_fp, rev(d)->approved_fp, Q2O_SHA256_LEN);
+    line(d, "L1", "SAAS-ENT-USER", 600, "JULY2026", Q2O_QUOTE_REVISION_REQUIRED, "600 users after approval?");
+    simple(d, Q2O_CMD_CREATE_REVISION, &REP, Q2O_OK, "revision 2 supersedes revision 1");
+    line(d, "L1", "SAAS-ENT-USER", 600, "JULY2026", Q2O_OK, "600 users");
+    line(d, "L2", "SUPPORT-PREMIUM", 600, "JULY2026", Q2O_OK, "600 support seats");
+    simple(d, Q2O_CMD_PRICE_QUOTE, &REP, Q2O_OK, "reprice: the old approval is stale");
+    simple(d, Q2O_CMD_SUBMIT_FOR_APPROVAL, &REP, Q2O_OK, "back to review");
+    approve(d, &DESK, rev1_fp, Q2O_QUOTE_CHANGED_DURING_APPROVAL, "approve citing revision 1's fingerprint");
+    approve(d, &DESK, NULL, Q2O_OK, "deal desk re-approves");
+    approve(d, &FINANCE, NULL, Q2O_OK, "finance re-approves");
+    render_and_present(d);
+    memcpy(rev2_doc, rev(d)->presented_hash, Q2O_SHA256_LEN);
+    d->now = Q2O_SAMPLE_AUGUST_1 + 3600000; /* the July promotion has ended */
+    accept(d, 0, NULL, Q2O_QUOTE_PROMOTION_EXPIRED, "customer signs on 1 August");
+    simple(d, Q2O_CMD_CREATE_REVISION, &REP, Q2O_OK, "revision 3 without the promotion");
+    line(d, "L1", "SAAS-ENT-USER", 600, "", Q2O_OK, "drop the promotion");
+    line(d, "L2", "SUPPORT-PREMIUM", 600, "", Q2O_OK, "drop the promotion");
+    terms_valid_until(d, d->now + 30 * Q2O_MS_PER_DAY);
+    simple(d, Q2O_CMD_PRICE_QUOTE, &REP, Q2O_OK, "reprice revision 3");
+    approve_both(d);
+    render_and_present(d);
+    accept(d, 2, rev2_doc, Q2O_QUOTE_ALREADY_SUPERSEDED, "customer signs revision 2's PDF");
+    accept(d, 0, NULL, Q2O_OK, "customer e-signs revision 3");
+    convert(d, "crm-conv-7781", Q2O_OK, "convert to order");
+    convert(d, "crm-conv-7781", Q2O_OK, "double click: same key, same order");
+    convert(d, "crm-conv-9999", Q2O_QUOTE_ALREADY_CONVERTED, "a second conversion");
+}
