@@ -29,14 +29,11 @@
 q2o_command demo_cmd(demo *d, q2o_command_type type, const q2o_actor *actor)
 {
     q2o_command c;
-    memset(&c, 0, sizeof c);
-    c.type = type;
-    snprintf(c.command_id, sizeof c.command_id, "demo-cmd-%03d", ++d->seq);
-    Q2O_STRCPY(c.quote_id, "Q-1000");
+    char id[32];
+    snprintf(id, sizeof id, "demo-cmd-%03d", ++d->seq);
+    q2o_command_init(&c, type, "Q-1000", id, actor);
     Q2O_STRCPY(c.correlation_id, "demo-practice-case");
     Q2O_STRCPY(c.source, "DEMO");
-    c.expected_version = -1;
-    c.actor = *actor;
     return c;
 }
 

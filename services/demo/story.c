@@ -17,7 +17,7 @@ static const q2o_actor REP = {"rep-1", Q2O_ROLE_SALES_REP, 0, ""};
 static const q2o_actor DESK = {"desk-1", Q2O_ROLE_DEAL_DESK, -1, ""};
 static const q2o_actor FINANCE = {"fin-1", Q2O_ROLE_FINANCE, 100000000, ""};
 static const q2o_actor DOCS = {"document-worker", Q2O_ROLE_SYSTEM, 0, ""};
-static const q2o_actor CUSTOMER = {"alice@acme.example", Q2O_ROLE_CUSTOMER, 0, "ACME-INC"};
+static const q2o_actor CUSTOMER = {Q2O_SAMPLE_CONTACT, Q2O_ROLE_CUSTOMER, 0, "ACME-INC"};
 static const q2o_actor OPS = {"ops-1", Q2O_ROLE_OPERATIONS, 0, ""};
 
 static const q2o_revision *rev(demo *d)
@@ -28,28 +28,7 @@ static const q2o_revision *rev(demo *d)
 static void create(demo *d)
 {
     q2o_command c = demo_cmd(d, Q2O_CMD_CREATE_QUOTE, &REP);
-    q2o_quote_header *h = &c.u.create;
-    Q2O_STRCPY(h->quote_number, "Q-1000");
-    Q2O_STRCPY(h->account_id, "ACC-ACME");
-    Q2O_STRCPY(h->customer_id, "CUST-ACME");
-    Q2O_STRCPY(h->customer_legal_entity, "ACME-INC");
-    Q2O_STRCPY(h->sold_to, "ACME-HQ");
-    Q2O_STRCPY(h->ship_to, "ACME-HQ");
-    Q2O_STRCPY(h->bill_to, "ACME-AP");
-    Q2O_STRCPY(h->billing_account_id, "BA-ACME-1");
-    Q2O_STRCPY(h->selling_entity, "Q2O-US");
-    Q2O_STRCPY(h->currency, "USD");
-    Q2O_STRCPY(h->market, "US");
-    Q2O_STRCPY(h->channel, "DIRECT");
-    Q2O_STRCPY(h->opportunity_id, "OPP-42");
-    h->n_contacts = 1;
-    Q2O_STRCPY(h->contacts[0], CUSTOMER.id);
-    h->acceptance.block_after_expiry = 1;
-    h->acceptance.block_legal_entity_mismatch = 1;
-    c.terms.valid_until = d->now + 30 * Q2O_MS_PER_DAY;
-    c.terms.term_months = 24;
-    Q2O_STRCPY(c.terms.payment_terms, "NET60");
-    Q2O_STRCPY(c.terms.legal_terms_version, "MSA-2026.1");
+    q2o_sample_acme_quote(&c.u.create, &c.terms, "NET60", d->now);
     demo_send(d, &c, Q2O_OK, "a 24-month NET60 quote for ACME");
 }
 

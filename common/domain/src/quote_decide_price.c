@@ -100,15 +100,7 @@ static void approval_fp_after(const q2o_quote *q, const q2o_ev_priced *p, int64_
         tmp->lines[i].priced = 1;
         Q2O_STRCPY(tmp->lines[i].display_name, p->lines[i].display_name);
     }
-    r->merchandise = p->merchandise;
-    r->discount_total = p->discount_total;
-    r->net_total = p->net_total;
-    r->freight = p->freight;
-    r->tax = p->tax;
-    r->grand_total = p->grand_total;
-    r->cost_total = p->cost_total;
-    r->margin_bp = p->margin_bp;
-    r->max_discount_bp = p->max_discount_bp;
+    q2o_revision_set_price(r, p);
     q2o_quote_content_fp(tmp, policy_version, out);
     q2o_quote_free(tmp);
 }

@@ -65,22 +65,7 @@ static void apply_priced(q2o_quote *q, const q2o_ev_priced *p)
     }
     r->status = Q2O_ST_PRICED;
     r->priced = 1;
-    r->merchandise = p->merchandise;
-    r->discount_total = p->discount_total;
-    r->net_total = p->net_total;
-    r->freight = p->freight;
-    r->tax = p->tax;
-    r->grand_total = p->grand_total;
-    r->cost_total = p->cost_total;
-    r->margin_bp = p->margin_bp;
-    r->max_discount_bp = p->max_discount_bp;
-    r->catalog_version = p->catalog_version;
-    r->pricebook_version = p->pricebook_version;
-    r->price_valid_until = p->price_valid_until;
-    r->promo_ends_at = p->promo_ends_at;
-    memcpy(r->pricing_fp, p->pricing_fp, Q2O_SHA256_LEN);
-    memcpy(r->approval_fp, p->approval_fp, Q2O_SHA256_LEN);
-    r->policy_version = p->policy_version;
+    q2o_revision_set_price(r, p);
     r->approval_required = 0;
     r->n_reasons = r->n_steps = 0;
     r->document_status = Q2O_OP_NONE;

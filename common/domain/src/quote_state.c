@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/check.h"
+#include "core/strutil.h"
 #include "domain/quote.h"
 
 void q2o_quote_init(q2o_quote *q)
@@ -99,4 +100,35 @@ void q2o_decision_release(q2o_decision *d)
     for (uint32_t i = 0; i < d->n_events; i++)
         q2o_event_release(&d->events[i]);
     d->n_events = 0;
+}
+
+void q2o_command_init(q2o_command *c, q2o_command_type type, const char *quote_id, const char *command_id,
+                      const q2o_actor *actor)
+{
+    memset(c, 0, sizeof *c);
+    c->type = type;
+    Q2O_STRCPY(c->quote_id, quote_id);
+    Q2O_STRCPY(c->command_id, command_id);
+    c->expected_version = -1;
+    c->actor = *actor;
+}
+
+void q2o_revision_set_price(q2o_revision *r, const q2o_ev_priced *p)
+{
+    r->merchandise = p->merchandise;
+    r->discount_total = p->discount_total;
+    r->net_total = p->net_total;
+    r->freight = p->freight;
+    r->tax = p->tax;
+    r->grand_total = p->grand_total;
+    r->cost_total = p->cost_total;
+    r->margin_bp = p->margin_bp;
+    r->max_discount_bp = p->max_discount_bp;
+    r->catalog_version = p->catalog_version;
+    r->pricebook_version = p->pricebook_version;
+    r->price_valid_until = p->price_valid_until;
+    r->promo_ends_at = p->promo_ends_at;
+    memcpy(r->pricing_fp, p->pricing_fp, Q2O_SHA256_LEN);
+    memcpy(r->approval_fp, p->approval_fp, Q2O_SHA256_LEN);
+    r->policy_version = p->policy_version;
 }

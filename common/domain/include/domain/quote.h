@@ -192,6 +192,12 @@ typedef struct q2o_command {
     q2o_terms terms;                 /* CREATE_QUOTE (initial terms), CHANGE_TERMS */
 } q2o_command;
 
+/* A zeroed command of `type` with its identity filled in and no optimistic
+ * lock (expected_version = -1). Aborts if an id does not fit (callers pass
+ * bounded ids). */
+void q2o_command_init(q2o_command *c, q2o_command_type type, const char *quote_id, const char *command_id,
+                      const q2o_actor *actor);
+
 /* =============================== events ================================ */
 
 #define Q2O_EVENT_LIST(X) \
@@ -324,6 +330,10 @@ typedef struct q2o_event {
 } q2o_event;
 
 void q2o_event_release(q2o_event *ev); /* frees owned arrays; the event stays valid-empty */
+
+/* Copy a QuotePriced snapshot's totals, versions, validity and fingerprints
+ * onto a revision (what evolve does, and what decide previews). */
+void q2o_revision_set_price(q2o_revision *r, const q2o_ev_priced *p);
 /* Deep copy (PRICED line arrays duplicated); aborts on out-of-memory. */
 void q2o_event_copy(q2o_event *dst, const q2o_event *src);
 

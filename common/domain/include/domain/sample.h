@@ -13,11 +13,19 @@
 #define Q2O_DOMAIN_SAMPLE_H
 
 #include "domain/pricing.h"
+#include "domain/types.h"
 
 #define Q2O_SAMPLE_JULY_1 1782864000000LL   /* 2026-07-01T00:00:00Z */
 #define Q2O_SAMPLE_AUGUST_1 1785542400000LL /* 2026-08-01T00:00:00Z */
 
 /* Static, immutable; valid for the life of the process. */
 const q2o_list_catalog *q2o_sample_saas_catalog(void);
+
+/* The sample customer: ACME Inc., one authorized contact
+ * (alice@acme.example, legal entity ACME-INC), billed in USD, acceptance
+ * blocked after expiry and on a legal-entity mismatch. Terms: 24 months,
+ * the given payment terms, legal terms MSA-2026.1, valid 30 days from now. */
+#define Q2O_SAMPLE_CONTACT "alice@acme.example"
+void q2o_sample_acme_quote(q2o_quote_header *h, q2o_terms *t, const char *payment_terms, q2o_time_ms now);
 
 #endif
