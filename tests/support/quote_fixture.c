@@ -267,3 +267,192 @@ q2o_quote *fx_replay(fx *f, size_t upto)
         cr_assert_eq(q2o_quote_evolve(q, &f->log[i]), Q2O_OK);
     return q;
 }
+
+/* ---- customised quotes, complete commands, stories ----------------------- */
+
+const q2o_actor *fx_usual_actor(q2o_command_type type)
+{
+    switch (type) {
+    case Q2O_CMD_APPROVE_STEP:
+    case Q2O_CMD_REJECT_APPROVAL: return &FX_DESK;
+    case Q2O_CMD_ATTACH_DOCUMENT: return &FX_DOCS;
+    case Q2O_CMD_ACCEPT_QUOTE:
+    case Q2O_CMD_REJECT_BY_CUSTOMER: return &FX_CUSTOMER;
+    case Q2O_CMD_CONVERT_TO_ORDER: return &FX_OPS;
+    case Q2O_CMD_EXPIRE_QUOTE: return &FX_SWEEPER;
+    case Q2O_CMD_REASSIGN_OWNER: return &FX_MANAGER;
+    default: return &FX_REP;
+    }
+}
+
+/* fx_create's header and terms, read back from the event it produces, so
+ * that the standard quote is defined in one place. */
+static void standard_creation(q2o_command *c)
+{
+    fx scratch;
+    fx_init(&scratch);
+    fx_create(&scratch);
+    c->u.create = scratch.log[0].u.created.header;
+    c->terms = scratch.log[0].u.created.terms;
+    fx_release(&scratch);
+}
+
+static void line_payload(fx *f, q2o_command *c)
+{
+    const q2o_line *l1 = q2o_quote_line(f->q, "L1");
+    if (c->type == Q2O_CMD_REMOVE_LINE) {
+        Q2O_STRCPY(c->u.line_id, "L1");
+    } else if (c->type == Q2O_CMD_CHANGE_LINE && l1) {
+        c->u.line = *l1;
+        c->u.line.quantity++;
+    } else {
+        q2o_line *l = &c->u.line;
+        Q2O_STRCPY(l->line_id, c->type == Q2O_CMD_ADD_LINE ? "L9" : "L1");
+        Q2O_STRCPY(l->offering_id, "IMPL-SERVICE");
+        Q2O_STRCPY(l->uom, "EA");
+        l->quantity = 1;
+        l->override_unit_price = -1;
+    }
+}
+
+/* The proposal document, its presentation and its acceptance, each citing
+ * what the revision holds. */
+static void customer_payload(const q2o_revision *r, q2o_command *c)
+{
+    if (c->type == Q2O_CMD_ATTACH_DOCUMENT) {
+        fx_document_hash(r, c->u.attach.document_hash);
+        snprintf(c->u.attach.document_id, sizeof c->u.attach.document_id, "DOC-%d-%02x%02x", r->number,
+                 c->u.attach.document_hash[0], c->u.attach.document_hash[1]);
+        Q2O_STRCPY(c->u.attach.template_version, "proposal-v1");
+        memcpy(c->u.attach.snapshot_fp, r->approval_fp, 32);
+    } else if (c->type == Q2O_CMD_PRESENT_QUOTE) {
+        Q2O_STRCPY(c->u.present.recipient, FX_CUSTOMER.id);
+        Q2O_STRCPY(c->u.present.document_id, r->document_id);
+        memcpy(c->u.present.document_hash, r->document_hash, 32);
+    } else {
+        q2o_acceptance *a = &c->u.accept;
+        a->method = Q2O_AM_ESIGNATURE;
+        Q2O_STRCPY(a->signature_envelope_id, "ENV-778");
+        Q2O_STRCPY(a->acceptor_id, FX_CUSTOMER.id);
+        Q2O_STRCPY(a->document_id, r->document_id);
+        memcpy(a->document_hash, r->presented_hash, 32);
+    }
+}
+
+q2o_command fx_command_for(fx *f, q2o_command_type type, const q2o_actor *actor)
+{
+    static const q2o_revision no_revision; /* before CreateQuote: payloads cite nothing */
+    q2o_command c = fx_cmd(f, type, actor ? actor : fx_usual_actor(type));
+    const q2o_revision *r = fx_rev(f) ? fx_rev(f) : &no_revision;
+    switch (type) {
+    case Q2O_CMD_CREATE_QUOTE: standard_creation(&c); break;
+    case Q2O_CMD_ADD_LINE:
+    case Q2O_CMD_CHANGE_LINE:
+    case Q2O_CMD_REMOVE_LINE: line_payload(f, &c); break;
+    case Q2O_CMD_CHANGE_TERMS: c.terms = r->terms; break;
+    case Q2O_CMD_ADD_NOTE: Q2O_STRCPY(c.u.note, "called the customer"); break;
+    case Q2O_CMD_REASSIGN_OWNER: Q2O_STRCPY(c.u.owner_id, "rep-2"); break;
+    case Q2O_CMD_APPROVE_STEP:
+    case Q2O_CMD_REJECT_APPROVAL:
+        memcpy(c.u.approve.expected_fp, r->approval_fp, 32);
+        Q2O_STRCPY(c.u.approve.comment, "reviewed");
+        break;
+    case Q2O_CMD_RECALL_APPROVAL:
+    case Q2O_CMD_REJECT_BY_CUSTOMER:
+    case Q2O_CMD_CANCEL_QUOTE:
+    case Q2O_CMD_CREATE_REVISION: Q2O_STRCPY(c.u.reason.reason_code, "CUSTOMER_CHANGE"); break;
+    case Q2O_CMD_ATTACH_DOCUMENT:
+    case Q2O_CMD_PRESENT_QUOTE:
+    case Q2O_CMD_ACCEPT_QUOTE: customer_payload(r, &c); break;
+    case Q2O_CMD_CONVERT_TO_ORDER:
+        Q2O_STRCPY(c.u.convert.idempotency_key, "conv-key-1");
+        c.u.convert.expected_status = Q2O_ST_ACCEPTED;
+        break;
+    default: break; /* price, submit, expire: the envelope is the whole command */
+    }
+    return c;
+}
+
+q2o_err fx_create_with(fx *f, fx_header_edit edit)
+{
+    q2o_command c = fx_command_for(f, Q2O_CMD_CREATE_QUOTE, NULL);
+    if (edit)
+        edit(&c.u.create, &c.terms);
+    return fx_send(f, &c);
+}
+
+static q2o_err step_first_line(fx *f)
+{
+    return fx_add_line(f, "L1", "SAAS-ENT-USER", 10, 0, NULL);
+}
+
+static q2o_err step_convert(fx *f)
+{
+    return fx_convert(f, "conv-key-1");
+}
+
+void fx_to_status_with(fx *f, q2o_status st, fx_header_edit edit)
+{
+    static const struct {
+        q2o_err (*run)(fx *f);
+        const char *what;
+    } happy_path[] = {{step_first_line, "AddLine"}, {fx_price, "Price"},    {fx_submit, "Submit"},
+                      {fx_attach, "AttachDocument"}, {fx_present, "Present"}, {fx_accept, "Accept"},
+                      {step_convert, "Convert"}};
+    expect_ok(f, fx_create_with(f, edit), "CreateQuote");
+    for (size_t i = 0; i < sizeof happy_path / sizeof happy_path[0]; i++) {
+        expect_ok(f, happy_path[i].run(f), happy_path[i].what);
+        if (fx_rev(f)->status == st)
+            return;
+    }
+    cr_assert_fail("%s is not on the happy path", q2o_status_name(st));
+}
+
+void fx_rewrite_creation(fx *f, fx_header_edit edit)
+{
+    cr_assert(f->n_log > 0 && f->log[0].type == Q2O_EV_CREATED);
+    edit(&f->log[0].u.created.header, &f->log[0].u.created.terms);
+    q2o_quote_free(f->q);
+    f->q = q2o_quote_new();
+    for (size_t i = 0; i < f->n_log; i++) {
+        memcpy(f->log[i].prev_hash, f->q->head_hash, 32);
+        q2o_err e = q2o_quote_evolve(f->q, &f->log[i]);
+        cr_assert_eq(e, Q2O_OK, "rewritten event %zu (%s): %s", i + 1, q2o_event_type_name(f->log[i].type),
+                     q2o_err_name(e));
+    }
+}
+
+void fx_append(fx *f, q2o_event ev)
+{
+    Q2O_STRCPY(ev.quote_id, f->q->quote_id);
+    ev.version = f->q->version + 1;
+    ev.at = f->now;
+    memcpy(ev.prev_hash, f->q->head_hash, 32);
+    q2o_err e = q2o_quote_evolve(f->q, &ev);
+    cr_assert_eq(e, Q2O_OK, "handcrafted %s: %s", q2o_event_type_name(ev.type), q2o_err_name(e));
+    log_event(f, &ev);
+}
+
+struct criterion_test_params fx_row_indices(size_t n)
+{
+    static size_t rows[FX_MAX_ROWS];
+    cr_assert_leq(n, (size_t)FX_MAX_ROWS);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = i;
+    return cr_make_param_array(size_t, rows, n);
+}
+
+q2o_err fx_tell(fx *f, const fx_story *s)
+{
+    if (s->given != Q2O_ST_NONE && s->header)
+        fx_to_status_with(f, s->given, s->header);
+    else if (s->given != Q2O_ST_NONE)
+        fx_to_status(f, s->given);
+    if (s->arrange)
+        s->arrange(f);
+    f->now += s->later_ms;
+    q2o_command c = fx_command_for(f, s->when, s->actor);
+    if (s->tweak)
+        s->tweak(f, &c);
+    return fx_send(f, &c);
+}

@@ -61,4 +61,70 @@ const q2o_revision *fx_rev(fx *f);
 /* Rebuild a state from f->log (time travel up to `upto` events, 0 = all). */
 q2o_quote *fx_replay(fx *f, size_t upto);
 
+/* ---- customised quotes, complete commands, stories ----------------------- */
+
+#include <criterion/parameterized.h>
+
+/* An edit of the standard CreateQuote header and initial terms (fx_create's). */
+typedef void (*fx_header_edit)(q2o_quote_header *h, q2o_terms *t);
+
+/* The actor who usually sends `type`: the document worker attaches, the deal
+ * desk approves, the customer accepts or rejects, operations convert, the
+ * sweeper expires, the manager reassigns; the rep sends everything else. */
+const q2o_actor *fx_usual_actor(q2o_command_type type);
+
+/* A complete command of `type` against the current revision, as the happy
+ * path would send it, from `actor` (NULL = fx_usual_actor). CreateQuote
+ * carries fx_create's header and terms; AddQuoteLine adds line L9 (one
+ * IMPL-SERVICE); ChangeQuoteLine adds one seat to L1; Remove targets L1;
+ * ChangeQuoteTerms resends the current terms; Convert uses "conv-key-1"
+ * (fx_to_status's key) and expects ACCEPTED. Nothing is sent. */
+q2o_command fx_command_for(fx *f, q2o_command_type type, const q2o_actor *actor);
+
+/* CreateQuote with fx_create's header and terms after `edit` (NULL = none).
+ * Returns the decision's error. */
+q2o_err fx_create_with(fx *f, fx_header_edit edit);
+
+/* fx_to_status for the happy path only (DRAFT, PRICED, APPROVED, PRESENTED,
+ * ACCEPTED, CONVERTED, and REQUIRES_APPROVAL / IN_REVIEW when `edit` makes
+ * the policy fire), for a quote created with fx_create_with(edit). */
+void fx_to_status_with(fx *f, q2o_status st, fx_header_edit edit);
+
+/* Rewrite history: edit the header and terms of the QuoteCreated event in
+ * f->log, re-stamp the hash chain and rebuild f->q from the log (asserting
+ * every event still evolves). For states decide refuses to build, e.g. an
+ * accepted quote imported without a billing account. Only edits that no
+ * later event depends on keep the invariants (the header is not part of the
+ * approval fingerprint; the terms are). */
+void fx_rewrite_creation(fx *f, fx_header_edit edit);
+
+/* Append a handcrafted event to the current state: quote id, version, time
+ * and prev_hash are stamped, evolve is asserted OK, the event is logged. */
+void fx_append(fx *f, q2o_event ev);
+
+/* Criterion parameters 0..n-1 for a table-driven ParameterizedTest. Rows go
+ * by index: each test runs in a fresh process, where pointers held in the
+ * parameters would not be valid. n <= FX_MAX_ROWS. */
+#define FX_MAX_ROWS 512
+struct criterion_test_params fx_row_indices(size_t n);
+
+/* A given/when story, as data: given a status (fx_to_status, or
+ * fx_to_status_with when `header` is set; NONE = no quote), then `arrange`,
+ * then `later_ms` of time passing (negative: the command is dated earlier,
+ * e.g. a pricing date before an offering retired); when the command
+ * fx_command_for(when, actor) after `tweak`. */
+typedef struct fx_story {
+    q2o_status given;
+    fx_header_edit header;
+    void (*arrange)(fx *f);
+    int64_t later_ms;
+    q2o_command_type when;
+    const q2o_actor *actor;
+    void (*tweak)(fx *f, q2o_command *c);
+} fx_story;
+
+/* Play a story on a fresh fixture (f after fx_init); returns the error of
+ * the "when" command, whose decision stays in f->last. */
+q2o_err fx_tell(fx *f, const fx_story *s);
+
 #endif
