@@ -14,7 +14,7 @@ const q2o_actor FX_DESK = {"desk-1", Q2O_ROLE_DEAL_DESK, -1, ""};
 const q2o_actor FX_FINANCE = {"fin-1", Q2O_ROLE_FINANCE, 100000000, ""};
 const q2o_actor FX_LEGAL = {"legal-1", Q2O_ROLE_LEGAL, -1, ""};
 const q2o_actor FX_DOCS = {"document-worker", Q2O_ROLE_SYSTEM, 0, ""};
-const q2o_actor FX_CUSTOMER = {"alice@acme.example", Q2O_ROLE_CUSTOMER, 0, "ACME-INC"};
+const q2o_actor FX_CUSTOMER = {Q2O_SAMPLE_CONTACT, Q2O_ROLE_CUSTOMER, 0, "ACME-INC"};
 const q2o_actor FX_PARTNER = {"bob@partner.example", Q2O_ROLE_PARTNER, 0, "PARTNER-LLC"};
 const q2o_actor FX_OPS = {"ops-1", Q2O_ROLE_OPERATIONS, 0, ""};
 const q2o_actor FX_SWEEPER = {"expiry-sweeper", Q2O_ROLE_SYSTEM, 0, ""};
@@ -43,14 +43,11 @@ void fx_release(fx *f)
 q2o_command fx_cmd(fx *f, q2o_command_type type, const q2o_actor *actor)
 {
     q2o_command c;
-    memset(&c, 0, sizeof c);
-    c.type = type;
-    snprintf(c.command_id, sizeof c.command_id, "cmd-%d", ++f->seq);
-    Q2O_STRCPY(c.quote_id, "Q-1000");
+    char id[32];
+    snprintf(id, sizeof id, "cmd-%d", ++f->seq);
+    q2o_command_init(&c, type, "Q-1000", id, actor);
     Q2O_STRCPY(c.correlation_id, "corr-1");
     Q2O_STRCPY(c.source, "TEST");
-    c.expected_version = -1;
-    c.actor = *actor;
     return c;
 }
 
@@ -86,28 +83,7 @@ static void expect_ok(fx *f, q2o_err e, const char *what)
 void fx_create(fx *f)
 {
     q2o_command c = fx_cmd(f, Q2O_CMD_CREATE_QUOTE, &FX_REP);
-    q2o_quote_header *h = &c.u.create;
-    Q2O_STRCPY(h->quote_number, "Q-1000");
-    Q2O_STRCPY(h->account_id, "ACC-ACME");
-    Q2O_STRCPY(h->customer_id, "CUST-ACME");
-    Q2O_STRCPY(h->customer_legal_entity, "ACME-INC");
-    Q2O_STRCPY(h->sold_to, "ACME-HQ");
-    Q2O_STRCPY(h->ship_to, "ACME-HQ");
-    Q2O_STRCPY(h->bill_to, "ACME-AP");
-    Q2O_STRCPY(h->billing_account_id, "BA-ACME-1");
-    Q2O_STRCPY(h->selling_entity, "Q2O-US");
-    Q2O_STRCPY(h->currency, "USD");
-    Q2O_STRCPY(h->market, "US");
-    Q2O_STRCPY(h->channel, "DIRECT");
-    Q2O_STRCPY(h->opportunity_id, "OPP-42");
-    h->n_contacts = 1;
-    Q2O_STRCPY(h->contacts[0], FX_CUSTOMER.id);
-    h->acceptance.block_after_expiry = 1;
-    h->acceptance.block_legal_entity_mismatch = 1;
-    c.terms.valid_until = FX_T0 + 30 * FX_DAY;
-    c.terms.term_months = 24;
-    Q2O_STRCPY(c.terms.payment_terms, "NET30");
-    Q2O_STRCPY(c.terms.legal_terms_version, "MSA-2026.1");
+    q2o_sample_acme_quote(&c.u.create, &c.terms, "NET30", f->now);
     expect_ok(f, fx_send(f, &c), "CreateQuote");
 }
 
@@ -285,18 +261,6 @@ const q2o_actor *fx_usual_actor(q2o_command_type type)
     }
 }
 
-/* fx_create's header and terms, read back from the event it produces, so
- * that the standard quote is defined in one place. */
-static void standard_creation(q2o_command *c)
-{
-    fx scratch;
-    fx_init(&scratch);
-    fx_create(&scratch);
-    c->u.create = scratch.log[0].u.created.header;
-    c->terms = scratch.log[0].u.created.terms;
-    fx_release(&scratch);
-}
-
 static void line_payload(fx *f, q2o_command *c)
 {
     const q2o_line *l1 = q2o_quote_line(f->q, "L1");
@@ -345,7 +309,7 @@ q2o_command fx_command_for(fx *f, q2o_command_type type, const q2o_actor *actor)
     q2o_command c = fx_cmd(f, type, actor ? actor : fx_usual_actor(type));
     const q2o_revision *r = fx_rev(f) ? fx_rev(f) : &no_revision;
     switch (type) {
-    case Q2O_CMD_CREATE_QUOTE: standard_creation(&c); break;
+    case Q2O_CMD_CREATE_QUOTE: q2o_sample_acme_quote(&c.u.create, &c.terms, "NET30", f->now); break;
     case Q2O_CMD_ADD_LINE:
     case Q2O_CMD_CHANGE_LINE:
     case Q2O_CMD_REMOVE_LINE: line_payload(f, &c); break;

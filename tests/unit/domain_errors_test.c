@@ -108,6 +108,34 @@ static q2o_err sixty_fifth_revision(fx *g)
     return fx_send(g, &c);
 }
 
+/* A priced, auto-approved revision whose proposal validity outlives its
+ * price validity, presented after the price validity passed. */
+static q2o_err price_validity_passed(fx *g)
+{
+    fx_create(g);
+    cr_assert_eq(fx_add_line(g, "L1", "SAAS-ENT-USER", 10, 0, NULL), Q2O_OK);
+    q2o_command t = fx_command_for(g, Q2O_CMD_CHANGE_TERMS, NULL);
+    t.terms.valid_until = g->now + 60 * FX_DAY;
+    cr_assert_eq(fx_send(g, &t), Q2O_OK);
+    cr_assert_eq(fx_price(g), Q2O_OK);
+    cr_assert_eq(fx_submit(g), Q2O_OK);
+    cr_assert_eq(fx_attach(g), Q2O_OK);
+    g->now += 31 * FX_DAY;
+    return fx_present(g);
+}
+
+/* Approval fired by the payment terms alone (no discount), then presented. */
+static q2o_err terms_need_approval(fx *g)
+{
+    fx_create(g);
+    cr_assert_eq(fx_add_line(g, "L1", "SAAS-ENT-USER", 10, 0, NULL), Q2O_OK);
+    q2o_command t = fx_command_for(g, Q2O_CMD_CHANGE_TERMS, NULL);
+    Q2O_STRCPY(t.terms.payment_terms, "NET90");
+    cr_assert_eq(fx_send(g, &t), Q2O_OK);
+    cr_assert_eq(fx_price(g), Q2O_OK);
+    return fx_present(g);
+}
+
 /* evolve, not decide: an event applied twice is out of order. */
 static q2o_err event_applied_twice(fx *g)
 {
@@ -163,7 +191,9 @@ static const scenario scenarios[] = {
     STORY(QUOTE_EXPECTED_STATUS_MISMATCH, ACCEPTED, NULL, NULL, 0, CONVERT_TO_ORDER, NULL, presented_expected),
     STORY(QUOTE_NOT_EXPIRED, PRESENTED, NULL, NULL, 0, EXPIRE_QUOTE, NULL, NULL),
     CUSTOM(QUOTE_LIMIT_REACHED, sixty_fifth_revision),
-    STORY(QUOTE_APPROVAL_REQUIRED, REQUIRES_APPROVAL, NULL, NULL, 0, PRESENT_QUOTE, NULL, NULL),
+    CUSTOM(QUOTE_APPROVAL_REQUIRED, terms_need_approval),
+    STORY(DISCOUNT_REQUIRES_APPROVAL, REQUIRES_APPROVAL, NULL, NULL, 0, PRESENT_QUOTE, NULL, NULL),
+    CUSTOM(PRICE_EXPIRED, price_validity_passed),
     STORY(AUTH_ROLE_REQUIRED, DRAFT, NULL, NULL, 0, PRICE_QUOTE, &FX_CUSTOMER, NULL),
     STORY(AUTH_SELF_APPROVAL, IN_REVIEW, NULL, NULL, 0, APPROVE_STEP, &SELF_APPROVER, NULL),
     STORY(AUTH_LIMIT_EXCEEDED, IN_REVIEW, NULL, NULL, 0, APPROVE_STEP, &SMALL_LIMIT, NULL),
@@ -206,10 +236,6 @@ static const elsewhere owned_elsewhere[] = {
     {Q2O_STORE_NOT_FOUND, "store: local LMDB lookups"},
     {Q2O_MONEY_CURRENCY_MISMATCH, "core money: the domain prices one currency per quote"},
     {Q2O_TOO_LARGE, "codec and store: message and record size limits"},
-    /* In the table but produced by no layer (reported): */
-    {Q2O_QUOTE_HEAD_MISMATCH, NOT_PRODUCED}, /* no command cites a head hash */
-    {Q2O_DISCOUNT_REQUIRES_APPROVAL, NOT_PRODUCED}, /* a fired rule gives QUOTE_APPROVAL_REQUIRED */
-    {Q2O_PRICE_EXPIRED, NOT_PRODUCED}, /* a passed price validity gives QUOTE_PRICE_STALE */
 };
 
 static const scenario *scenario_for(q2o_err code)

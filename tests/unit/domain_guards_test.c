@@ -22,9 +22,7 @@
  *  - Priced -> RequiresApproval "expired-promotion override": no path sets
  *    q2o_approval_facts.promotion_expired_override (dc_price leaves it 0) and
  *    the list pricer refuses an expired code, so that rule never fires.
- *
- * KNOWN BUG (reported, test disabled at the end): resubmitting unchanged
- * content after a recall does not reuse the approval (SPEC §5).
+
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -923,15 +921,11 @@ Test(quote_recall, returns_the_revision_to_draft_for_a_reprice)
     cr_assert_eq(fx_send(&f, &c), Q2O_QUOTE_NOT_EDITABLE_IN_STATE, "nothing left to recall");
 }
 
-/* KNOWN BUG: SPEC §5 "Resubmitting unchanged content reuses the approval".
- * After a recall (and the reprice it requires) the unchanged content gets
- * the same approval fingerprint, but SubmitForApproval emits only
- * QuoteSubmittedForApproval: the reuse branch of dc_submit needs
- * r->approved, which no revision awaiting approval can have (recall is only
- * possible before the approval completes, and an approved revision changes
- * only through a new revision, which starts without approvals). Here the
- * deal desk approved the first of two steps before the recall. */
-Test(quote_resubmit, unchanged_content_after_a_recall_reuses_the_approval, .disabled = true)
+/* SPEC §5 "Resubmitting unchanged content reuses the approval": after a
+ * recall and the reprice it requires, unchanged content has the same
+ * approval fingerprint and the steps already approved for it stay approved.
+ * Here the deal desk approved the first of two steps before the recall. */
+Test(quote_resubmit, unchanged_content_after_a_recall_reuses_the_approval)
 {
     fx_to_status_with(&f, Q2O_ST_REQUIRES_APPROVAL, net90);
     twenty_percent_off(&f);
@@ -948,4 +942,43 @@ Test(quote_resubmit, unchanged_content_after_a_recall_reuses_the_approval, .disa
     cr_assert_eq(fx_rev(&f)->steps[0].approved_by[0] != '\0', 1, "the desk's approval is reused");
     cr_assert_eq(fx_approve(&f, &FX_FINANCE), Q2O_OK);
     cr_assert_eq(fx_rev(&f)->status, Q2O_ST_APPROVED, "only finance was still needed");
+}
+
+/* The remediation of QUOTE_APPROVAL_EXPIRED is "resubmit": an approved
+ * revision whose approval window passed goes back to review, every step
+ * pending again, and can then be presented. */
+Test(quote_resubmit, an_expired_approval_is_reviewed_again)
+{
+    f.policy.window_ms = 2 * FX_DAY;
+    fx_to_status(&f, Q2O_ST_IN_REVIEW);
+    cr_assert_eq(fx_approve(&f, &FX_DESK), Q2O_OK);
+    cr_assert_eq(fx_attach(&f), Q2O_OK);
+    f.now += 3 * FX_DAY;
+    cr_assert_eq(fx_present(&f), Q2O_QUOTE_APPROVAL_EXPIRED);
+    cr_assert_eq(fx_submit(&f), Q2O_OK);
+    cr_assert_eq(fx_rev(&f)->status, Q2O_ST_IN_REVIEW);
+    cr_assert_eq(fx_rev(&f)->steps[0].approved_by[0], '\0', "the old approval does not count");
+    cr_assert_eq(fx_approve(&f, &FX_DESK), Q2O_OK);
+    cr_assert_eq(fx_present(&f), Q2O_OK, "%s", f.last.detail);
+}
+
+Test(quote_resubmit, a_live_approval_cannot_be_resubmitted)
+{
+    fx_to_status(&f, Q2O_ST_IN_REVIEW);
+    cr_assert_eq(fx_approve(&f, &FX_DESK), Q2O_OK);
+    cr_assert_eq(fx_submit(&f), Q2O_QUOTE_NOT_EDITABLE_IN_STATE);
+}
+
+/* A customer signs for the legal entity their identity carries; claiming
+ * the customer's entity in the payload does not get around the check. */
+Test(quote_accept, a_customer_cannot_claim_another_legal_entity)
+{
+    static const q2o_actor uk = {"alice@acme.example", Q2O_ROLE_CUSTOMER, 0, "ACME-UK"};
+    fx_to_status(&f, Q2O_ST_PRESENTED);
+    q2o_command c = fx_command_for(&f, Q2O_CMD_ACCEPT_QUOTE, &uk);
+    Q2O_STRCPY(c.u.accept.acceptor_legal_entity, "ACME-INC");
+    cr_assert_eq(fx_send(&f, &c), Q2O_QUOTE_LEGAL_ENTITY_MISMATCH);
+    c = fx_command_for(&f, Q2O_CMD_ACCEPT_QUOTE, &FX_CUSTOMER);
+    cr_assert_eq(fx_send(&f, &c), Q2O_OK, "%s", f.last.detail);
+    cr_assert_str_eq(fx_rev(&f)->acceptance.acceptor_legal_entity, "ACME-INC", "the evidence names the entity checked");
 }

@@ -32,6 +32,7 @@ static const uint32_t action_roles[Q2O_ACT__COUNT] = {
                         Q2O_ROLE_SYSTEM | Q2O_ROLE_ADMIN,
     [Q2O_ACT_CANCEL] = Q2O_ROLE_SALES_REP | Q2O_ROLE_SALES_MANAGER | Q2O_ROLE_DEAL_DESK | Q2O_ROLE_ADMIN,
     [Q2O_ACT_CREATE_REVISION] = R_EDIT,
+    [Q2O_ACT_RECALL] = R_EDIT,
 };
 
 #define YES {Q2O_V_YES, Q2O_OK, NULL}
@@ -53,12 +54,13 @@ static const q2o_matrix_cell matrix[Q2O_ACT__COUNT][Q2O_ST__COUNT] = {
                             EXPIRED_REV, DONE, SUPER},
     [Q2O_ACT_CHANGE_TERMS] = {DONE, YES, DRAFT, DRAFT, LOCKED, NEWREV, NEWREV, FROZEN, FROZEN, NEWREV,
                               EXPIRED_REV, DONE, SUPER},
-    [Q2O_ACT_INTERNAL_NOTE] = {DONE, YES, YES, YES, YES, YES, YES, YES, YES, YES, YES, YES, YES},
+    [Q2O_ACT_INTERNAL_NOTE] = {DONE, YES, YES, YES, YES, YES, YES, YES, YES, YES, YES, YES,
+                               NO(QUOTE_ALREADY_SUPERSEDED, "note the current revision")},
     [Q2O_ACT_PRICE] = {DONE, YES, YES, YES, LOCKED, NEWREV, NEWREV, FROZEN, FROZEN, NEWREV, EXPIRED_REV,
                        DONE, SUPER},
     [Q2O_ACT_SUBMIT] = {DONE, NO(QUOTE_PRICE_STALE, "price the revision first"),
                         YES, YES, NO(QUOTE_NOT_EDITABLE_IN_STATE, "already in review"),
-                        NO(QUOTE_NOT_EDITABLE_IN_STATE, "already approved"),
+                        COND(QUOTE_NOT_EDITABLE_IN_STATE, "only when the approval window has passed"),
                         NO(QUOTE_NOT_EDITABLE_IN_STATE, "already presented"), FROZEN, FROZEN, NEWREV,
                         EXPIRED_REV, DONE, SUPER},
     [Q2O_ACT_APPROVE] = {DONE, NO(QUOTE_NOT_EDITABLE_IN_STATE, "not submitted for approval"),
@@ -99,6 +101,11 @@ static const q2o_matrix_cell matrix[Q2O_ACT__COUNT][Q2O_ST__COUNT] = {
                         ALREADY(QUOTE_NOT_EDITABLE_IN_STATE, "already canceled"), SUPER},
     [Q2O_ACT_CREATE_REVISION] = {DONE, NO(QUOTE_NOT_EDITABLE_IN_STATE, "edit the draft directly"), YES, YES,
                                  LOCKED, YES, YES, FROZEN, FROZEN, YES, YES, DONE, SUPER},
+    [Q2O_ACT_RECALL] = {DONE, NO(QUOTE_NOT_EDITABLE_IN_STATE, "nothing awaits approval"),
+                        NO(QUOTE_NOT_EDITABLE_IN_STATE, "nothing awaits approval"), YES, YES,
+                        NO(QUOTE_NOT_EDITABLE_IN_STATE, "already approved: create a revision"),
+                        NO(QUOTE_NOT_EDITABLE_IN_STATE, "already presented: create a revision"), FROZEN, FROZEN, DONE,
+                        EXPIRED_REV, DONE, SUPER},
 };
 
 static const char *const action_names[] = {
@@ -139,8 +146,8 @@ int q2o_command_action(q2o_command_type t)
     case Q2O_CMD_CHANGE_TERMS: return Q2O_ACT_CHANGE_TERMS;
     case Q2O_CMD_ADD_NOTE: return Q2O_ACT_INTERNAL_NOTE;
     case Q2O_CMD_PRICE_QUOTE: return Q2O_ACT_PRICE;
-    case Q2O_CMD_SUBMIT_FOR_APPROVAL:
-    case Q2O_CMD_RECALL_APPROVAL: return Q2O_ACT_SUBMIT;
+    case Q2O_CMD_SUBMIT_FOR_APPROVAL: return Q2O_ACT_SUBMIT;
+    case Q2O_CMD_RECALL_APPROVAL: return Q2O_ACT_RECALL;
     case Q2O_CMD_APPROVE_STEP:
     case Q2O_CMD_REJECT_APPROVAL: return Q2O_ACT_APPROVE;
     case Q2O_CMD_ATTACH_DOCUMENT: return Q2O_ACT_ATTACH_DOCUMENT;
@@ -168,13 +175,25 @@ uint32_t q2o_command_roles(q2o_command_type t)
 }
 
 /* Conditions of CONDITIONAL cells, evaluated on the state. */
-static int condition_holds(const q2o_quote *q, const q2o_revision *r, q2o_action a)
+static int condition_holds(const q2o_quote *q, const q2o_revision *r, q2o_action a, q2o_time_ms now)
 {
     if (r->status == Q2O_ST_PRICED && (a == Q2O_ACT_SEND_PROPOSAL || a == Q2O_ACT_ATTACH_DOCUMENT))
         return !r->approval_required;
+    if (r->status == Q2O_ST_APPROVED && a == Q2O_ACT_SUBMIT)
+        return r->approved && !r->auto_approved && r->approval_expires_at <= now;
     if (r->status == Q2O_ST_ACCEPTED && a == Q2O_ACT_CANCEL)
         return q->header.acceptance.allow_cancel_after_accept;
     return 0;
+}
+
+/* A proposal refused because approval is pending says which rule it waits
+ * for when that rule is the discount (the validation code of SPEC §8). */
+static q2o_err refusal_code(const q2o_revision *r, q2o_action a, const q2o_matrix_cell *cell)
+{
+    if (cell->code == Q2O_QUOTE_APPROVAL_REQUIRED && (a == Q2O_ACT_SEND_PROPOSAL || a == Q2O_ACT_ATTACH_DOCUMENT) &&
+        r->approval_required && r->n_reasons && r->reasons[0].rule == Q2O_AR_DISCOUNT_ABOVE_THRESHOLD)
+        return Q2O_DISCOUNT_REQUIRES_APPROVAL;
+    return cell->code;
 }
 
 void q2o_quote_allowed(const q2o_quote *q, const q2o_actor *actor, q2o_time_ms now,
@@ -182,7 +201,6 @@ void q2o_quote_allowed(const q2o_quote *q, const q2o_actor *actor, q2o_time_ms n
 {
     const q2o_revision *r = q2o_quote_current(q);
     char roles[128];
-    (void)now;
     for (int a = 0; a < Q2O_ACT__COUNT; a++) {
         q2o_allowed *o = &out[a];
         const q2o_matrix_cell *cell = q2o_matrix_cell_at((q2o_action)a, r ? r->status : Q2O_ST_NONE);
@@ -197,10 +215,9 @@ void q2o_quote_allowed(const q2o_quote *q, const q2o_actor *actor, q2o_time_ms n
             continue;
         }
         int ok = cell->verdict == Q2O_V_YES || cell->verdict == Q2O_V_YES_BACK_TO_DRAFT ||
-                 (cell->verdict == Q2O_V_CONDITIONAL && r && condition_holds(q, r, (q2o_action)a));
+                 (cell->verdict == Q2O_V_CONDITIONAL && r && condition_holds(q, r, (q2o_action)a, now));
         o->allowed = ok;
-        if (ok)
-            o->code = Q2O_OK;
+        o->code = ok ? Q2O_OK : r ? refusal_code(r, (q2o_action)a, cell) : cell->code;
         snprintf(o->reason, sizeof o->reason, "%s: %s", r ? q2o_status_name(r->status) : "NONE",
                  cell->note ? cell->note : (ok ? "allowed" : q2o_err_message(cell->code)));
     }
@@ -213,11 +230,11 @@ q2o_err dc_require(decide_ctx *c, q2o_action action)
     case Q2O_V_YES:
     case Q2O_V_YES_BACK_TO_DRAFT: return Q2O_OK;
     case Q2O_V_CONDITIONAL:
-        if (condition_holds(c->q, c->rev, action))
+        if (condition_holds(c->q, c->rev, action, c->now))
             return Q2O_OK;
         break;
     default: break;
     }
-    return dc_fail(c, cell->code, "%s is not allowed in %s: %s", q2o_action_name(action),
+    return dc_fail(c, refusal_code(c->rev, action, cell), "%s is not allowed in %s: %s", q2o_action_name(action),
                    q2o_status_name(c->rev->status), cell->note ? cell->note : "");
 }

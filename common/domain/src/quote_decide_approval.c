@@ -46,11 +46,11 @@ q2o_err dc_submit(decide_ctx *c)
         return Q2O_OK;
     }
     memcpy(dc_emit(c, Q2O_EV_SUBMITTED)->u.submitted.approval_fp, r->approval_fp, Q2O_SHA256_LEN);
-    if (r->approved && fp_equal(r->approved_fp, r->approval_fp) && r->approval_expires_at > c->now) {
-        q2o_event *e = dc_emit(c, Q2O_EV_APPROVED); /* unchanged content: reuse the approval */
-        memcpy(e->u.approved.approval_fp, r->approval_fp, Q2O_SHA256_LEN);
-        e->u.approved.expires_at = r->approval_expires_at;
-    }
+    int pending = 0; /* steps reused from before a recall count as approved */
+    for (uint32_t i = 0; i < r->n_steps; i++)
+        pending += r->steps[i].mandatory && !r->steps[i].approved_by[0];
+    if (r->status == Q2O_ST_REQUIRES_APPROVAL && r->n_steps && !pending)
+        emit_approved(c, 0);
     return Q2O_OK;
 }
 
@@ -131,9 +131,8 @@ q2o_err dc_reject_approval(decide_ctx *c)
 
 q2o_err dc_recall(decide_ctx *c)
 {
-    q2o_status s = c->rev->status;
-    if (s != Q2O_ST_IN_REVIEW && s != Q2O_ST_REQUIRES_APPROVAL)
-        return dc_fail(c, Q2O_QUOTE_NOT_EDITABLE_IN_STATE, "only a revision awaiting approval can be recalled");
+    if (dc_require(c, Q2O_ACT_RECALL))
+        return c->out->err;
     dc_emit(c, Q2O_EV_APPROVAL_RECALLED)->u.reason = c->cmd->u.reason;
     return Q2O_OK;
 }
@@ -163,7 +162,7 @@ static q2o_err check_validity(decide_ctx *c, int accepting)
     if (!accepting && (!r->terms.valid_until || r->terms.valid_until <= c->now))
         return dc_fail(c, Q2O_QUOTE_VALIDITY_NOT_SET, "valid_until must be after now");
     if (r->price_valid_until <= c->now)
-        return dc_fail(c, Q2O_QUOTE_PRICE_STALE, "price validity passed");
+        return dc_fail(c, Q2O_PRICE_EXPIRED, "price valid until %lld", (long long)r->price_valid_until);
     if (r->promo_ends_at && r->promo_ends_at <= c->now)
         return dc_fail(c, Q2O_QUOTE_PROMOTION_EXPIRED, "a promotion ended before %s",
                        accepting ? "acceptance" : "presentation");
@@ -209,7 +208,11 @@ static q2o_err check_acceptor(decide_ctx *c)
     const q2o_acceptance *a = &c->cmd->u.accept;
     const q2o_acceptance_policy *p = &c->q->header.acceptance;
     const q2o_actor *actor = &c->cmd->actor;
-    const char *entity = a->acceptor_legal_entity[0] ? a->acceptor_legal_entity : actor->legal_entity;
+    /* A customer signs for the entity their identity carries; the payload's
+     * entity counts only for evidence relayed by a system or a partner. */
+    const char *entity = (actor->roles & Q2O_ROLE_CUSTOMER) && actor->legal_entity[0] ? actor->legal_entity
+                         : a->acceptor_legal_entity[0]                                 ? a->acceptor_legal_entity
+                                                                                       : actor->legal_entity;
     int partner = (actor->roles & Q2O_ROLE_PARTNER) && !(actor->roles & Q2O_ROLE_CUSTOMER);
     if (partner && (!p->allow_partner || !a->on_behalf_as_partner))
         return dc_fail(c, Q2O_QUOTE_ACCEPTOR_NOT_AUTHORIZED, "partner %s may not accept for the customer", actor->id);
@@ -252,7 +255,10 @@ q2o_err dc_accept(decide_ctx *c)
         return dc_fail(c, Q2O_QUOTE_APPROVAL_STALE, "content changed after approval");
     if (check_acceptor(c))
         return c->out->err;
-    dc_emit(c, Q2O_EV_ACCEPTED)->u.accepted = c->cmd->u.accept;
+    q2o_event *e = dc_emit(c, Q2O_EV_ACCEPTED);
+    e->u.accepted = c->cmd->u.accept;
+    if ((c->cmd->actor.roles & Q2O_ROLE_CUSTOMER) && c->cmd->actor.legal_entity[0])
+        Q2O_STRCPY(e->u.accepted.acceptor_legal_entity, c->cmd->actor.legal_entity);
     return Q2O_OK;
 }
 
@@ -312,10 +318,12 @@ q2o_err dc_convert(decide_ctx *c)
         return Q2O_OK;
     }
     q2o_status want = c->cmd->u.convert.expected_status;
+    if (dc_require(c, Q2O_ACT_CONVERT))
+        return c->out->err;
     if (want != Q2O_ST_NONE && want != r->status)
         return dc_fail(c, Q2O_QUOTE_EXPECTED_STATUS_MISMATCH, "expected %s, revision is %s",
                        q2o_status_name(want), q2o_status_name(r->status));
-    if (dc_require(c, Q2O_ACT_CONVERT) || check_conversion_ready(c))
+    if (check_conversion_ready(c))
         return c->out->err;
     q2o_event *e = dc_emit(c, Q2O_EV_CONVERTED);
     q2o_conversion *cv = &e->u.converted.conversion;

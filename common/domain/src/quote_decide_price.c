@@ -133,6 +133,23 @@ static void fill_priced(decide_ctx *c, const q2o_price_output *o, q2o_ev_priced 
     approval_fp_after(c->q, p, p->policy_version, p->approval_fp);
 }
 
+/* Smart reuse (SPEC §5): after a recall, repricing unchanged content gives
+ * the same approval fingerprint; steps approved for it inside the window
+ * stay approved. */
+static void reuse_steps(decide_ctx *c, const uint8_t fp[Q2O_SHA256_LEN], q2o_approval_eval *ev)
+{
+    const q2o_revision *r = c->rev;
+    if (memcmp(r->approval_fp, fp, Q2O_SHA256_LEN) != 0)
+        return;
+    for (uint32_t i = 0; i < ev->n_steps; i++)
+        for (uint32_t k = 0; k < r->n_steps; k++)
+            if (r->steps[k].role == ev->steps[i].role && r->steps[k].approved_by[0] &&
+                r->steps[k].approved_at + c->env->approval->window_ms > c->now) {
+                Q2O_STRCPY(ev->steps[i].approved_by, r->steps[k].approved_by);
+                ev->steps[i].approved_at = r->steps[k].approved_at;
+            }
+}
+
 static void evaluate_approval(decide_ctx *c, const q2o_ev_priced *p)
 {
     q2o_approval_facts f = {
@@ -145,6 +162,7 @@ static void evaluate_approval(decide_ctx *c, const q2o_ev_priced *p)
     q2o_approval_evaluate(c->env->approval, &f, &ev);
     if (ev.n_reasons == 0)
         return;
+    reuse_steps(c, p->approval_fp, &ev);
     q2o_event *e = dc_emit(c, Q2O_EV_APPROVAL_REQUIRED);
     memcpy(e->u.required.approval_fp, p->approval_fp, Q2O_SHA256_LEN);
     e->u.required.policy_version = p->policy_version;

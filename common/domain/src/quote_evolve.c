@@ -124,6 +124,13 @@ static void apply_approval_event(q2o_quote *q, const q2o_event *e)
         memcpy(r->steps, e->u.required.steps, sizeof r->steps);
         break;
     case Q2O_EV_SUBMITTED:
+        if (r->status == Q2O_ST_APPROVED) { /* the approval expired: review again */
+            r->approved = 0;
+            for (uint32_t i = 0; i < r->n_steps; i++) {
+                r->steps[i].approved_by[0] = '\0';
+                r->steps[i].approved_at = 0;
+            }
+        }
         r->status = Q2O_ST_IN_REVIEW;
         Q2O_STRCPY(r->submitted_by, e->actor_id);
         r->submitted_at = e->at;

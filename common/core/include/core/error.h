@@ -102,8 +102,6 @@ typedef enum q2o_err_class {
       "Split the offer into another quote; limits are listed in common/core/include/core/limits.h.") \
     X(QUOTE_APPROVAL_REQUIRED, 134, REJECTED, "The approval policy fired; the revision must be approved first.", \
       "Submit the quote for approval (SubmitForApproval).") \
-    X(QUOTE_HEAD_MISMATCH, 135, REJECTED, "The cited head hash is not this quote's head.", \
-      "Reload the quote and resend.") \
     /* --- authorization (200..249) --- */ \
     X(AUTH_ROLE_REQUIRED, 200, REJECTED, "The actor does not hold a role allowed to send this command.", \
       "Send the command as an actor holding one of the roles the command lists (q2octl allowed shows them).") \

@@ -403,7 +403,7 @@ void q2o_order_id_for(const char *quote_id, int32_t revision, char order_id[Q2O_
     X(INTERNAL_NOTE, "internal note") X(PRICE, "price") X(SUBMIT, "submit for approval") \
     X(APPROVE, "approve") X(ATTACH_DOCUMENT, "attach document") X(SEND_PROPOSAL, "send proposal") \
     X(ACCEPT, "accept") X(CUSTOMER_REJECT, "customer reject") X(CONVERT, "convert to order") \
-    X(CANCEL, "cancel") X(CREATE_REVISION, "create revision")
+    X(CANCEL, "cancel") X(CREATE_REVISION, "create revision") X(RECALL, "recall from approval")
 
 typedef enum q2o_action {
 #define Q2O_ENUM_ACT_(n, s) Q2O_ACT_##n,
