@@ -4,28 +4,13 @@
 #include <string.h>
 
 #include "store/event_store.h"
+#include "store_fixture.h"
 #include "testutil.h"
 
-static char g_dir[256];
-static q2o_store *g_store;
 
-static void setup(void)
-{
-    q2o_test_tmpdir("store-index", g_dir, sizeof g_dir);
-    q2o_store_options opt = q2o_store_options_default();
-    opt.dir = g_dir;
-    cr_assert_eq(q2o_store_open(&opt, &g_store), Q2O_OK);
-}
-
-static void teardown(void)
-{
-    q2o_store_close(g_store);
-    q2o_test_rmtree(g_dir);
-}
-
-TestSuite(store_command, .init = setup, .fini = teardown);
-TestSuite(store_offset, .init = setup, .fini = teardown);
-TestSuite(store_expiry, .init = setup, .fini = teardown);
+TestSuite(store_command, .init = store_fixture_setup, .fini = store_fixture_teardown);
+TestSuite(store_offset, .init = store_fixture_setup, .fini = store_fixture_teardown);
+TestSuite(store_expiry, .init = store_fixture_setup, .fini = store_fixture_teardown);
 
 static const uint8_t hash0[32];
 

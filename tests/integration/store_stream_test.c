@@ -7,29 +7,14 @@
 #include <string.h>
 
 #include "store/event_store.h"
+#include "store_fixture.h"
 #include "testutil.h"
 
-static char g_dir[256];
-static q2o_store *g_store;
 
-static void setup(void)
-{
-    q2o_test_tmpdir("store-stream", g_dir, sizeof g_dir);
-    q2o_store_options opt = q2o_store_options_default();
-    opt.dir = g_dir;
-    cr_assert_eq(q2o_store_open(&opt, &g_store), Q2O_OK);
-}
-
-static void teardown(void)
-{
-    q2o_store_close(g_store);
-    q2o_test_rmtree(g_dir);
-}
-
-TestSuite(store_append, .init = setup, .fini = teardown);
-TestSuite(store_append_at, .init = setup, .fini = teardown);
-TestSuite(store_read, .init = setup, .fini = teardown);
-TestSuite(store_limits, .init = setup, .fini = teardown);
+TestSuite(store_append, .init = store_fixture_setup, .fini = store_fixture_teardown);
+TestSuite(store_append_at, .init = store_fixture_setup, .fini = store_fixture_teardown);
+TestSuite(store_read, .init = store_fixture_setup, .fini = store_fixture_teardown);
+TestSuite(store_limits, .init = store_fixture_setup, .fini = store_fixture_teardown);
 
 static const uint8_t hash_a[32] = {0xaa, 1, 2, 3};
 static const uint8_t hash_b[32] = {0xbb, 4, 5, 6};
