@@ -236,6 +236,8 @@ static const elsewhere owned_elsewhere[] = {
     {Q2O_STORE_NOT_FOUND, "store: local LMDB lookups"},
     {Q2O_MONEY_CURRENCY_MISMATCH, "core money: the domain prices one currency per quote"},
     {Q2O_TOO_LARGE, "codec and store: message and record size limits"},
+    {Q2O_CONFIG_INVALID, "runtime: worker configuration (environment, config file)"},
+    {Q2O_KAFKA_CONFIG, "bus: librdkafka property translation"},
 };
 
 static const scenario *scenario_for(q2o_err code)

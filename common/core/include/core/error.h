@@ -191,7 +191,24 @@ typedef enum q2o_err_class {
     X(INTERNAL, 703, FATAL, "An internal error occurred.", \
       "This is a bug: report it with the log line.") \
     X(TOO_LARGE, 704, INVALID, "The input exceeds a size limit.", \
-      "Send a smaller input; limits are listed in common/core/include/core/limits.h.")
+      "Send a smaller input; limits are listed in common/core/include/core/limits.h.") \
+    X(CONFIG_INVALID, 705, INVALID, "A configuration value is missing or malformed.", \
+      "Fix the setting named in the message (environment variable or config file) and restart.") \
+    /* --- Kafka (800..849), translated in common/bus --- */ \
+    X(KAFKA_RETRIABLE, 800, RETRY, "A Kafka operation failed transiently.", \
+      "Nothing: the worker retries the operation.") \
+    X(KAFKA_ABORTABLE, 801, RETRY, "The Kafka transaction must be aborted.", \
+      "Nothing: the worker aborts, rewinds to the committed offsets and redoes the batch.") \
+    X(KAFKA_FENCED, 802, FATAL, "Another instance with the same transactional id took over.", \
+      "Nothing: this instance exits; its supervisor restarts it and the newer instance continues.") \
+    X(KAFKA_FATAL, 803, FATAL, "The Kafka client hit a fatal error.", \
+      "Check the broker and the worker's Kafka settings; the worker exits and its supervisor restarts it.") \
+    X(KAFKA_CONFIG, 804, INVALID, "A Kafka client property is invalid.", \
+      "Fix the property named in the message (Q2O_KAFKA_* or the config file).") \
+    X(KAFKA_TIMEOUT, 805, RETRY, "A Kafka operation timed out.", \
+      "Check that the brokers are reachable (bootstrap servers); the worker retries.") \
+    X(KAFKA_UNKNOWN_TOPIC, 806, FATAL, "A topic q2o needs does not exist.", \
+      "Create the topics: q2octl topics create (or let the broker auto-create them in development).")
 
 typedef enum q2o_err {
 #define Q2O_ERR_ENUM_(name, num, cls, msg, fix) Q2O_##name = num,
