@@ -3,7 +3,9 @@
 # fresh Debian 12 machine. Idempotent: installs only what is missing.
 #   Debian packages: compilers, librdkafka, avro-c, LMDB, Criterion, OpenSSL,
 #                    poppler-utils (pdftotext), kcat, docker-compose (parser
-#                    only, to validate docker-compose.yml).
+#                    only, to validate docker-compose.yml), Java 17 and
+#                    Maven (infra/kafka fetches and runs Apache Kafka 3.9.x
+#                    from Maven Central jars for the system tests).
 #   PyPI:            fastavro (an independent Avro implementation the tests
 #                    use to cross-check our wire format; test client only).
 set -euo pipefail
@@ -12,6 +14,7 @@ DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3 python3-pip
   librdkafka-dev libavro-dev liblmdb-dev lmdb-utils libcriterion-dev libssl-dev
   libjansson-dev libhpdf-dev poppler-utils kcat docker-compose
+  openjdk-17-jre-headless maven
 )
 
 sudo_if_needed() {
