@@ -269,6 +269,12 @@ static q2o_err grow_map(q2o_store *s)
     return s->map_bytes > from ? Q2O_OK : Q2O_STORE_FULL;
 }
 
+q2o_err q2o_store_grow(q2o_store *store)
+{
+    Q2O_CHECK(store);
+    return grow_map(store);
+}
+
 q2o_err q2o_store_update(q2o_store *store, q2o_store_work_fn fn, void *ctx)
 {
     Q2O_CHECK(store && fn);

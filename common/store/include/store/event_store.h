@@ -225,6 +225,14 @@ void q2o_store_abort(q2o_store_txn *txn);
 typedef q2o_err (*q2o_store_work_fn)(q2o_store_txn *txn, void *ctx);
 q2o_err q2o_store_update(q2o_store *store, q2o_store_work_fn fn, void *ctx);
 
+/* Grow the map (double it, capped at max_map_bytes) for a caller that runs
+ * its own write transactions (the worker loop keeps one transaction open
+ * across a Kafka transaction, so it cannot use q2o_store_update): after a
+ * Q2O_STORE_MAP_FULL, abort the transaction, call this, redo the work. No
+ * transaction of the store may be open in the process. Errors:
+ * Q2O_STORE_FULL (max_map_bytes reached), Q2O_STORE_IO. */
+q2o_err q2o_store_grow(q2o_store *store);
+
 /* ---- streams -------------------------------------------------------------
  * stream_id: a NUL-terminated string of 1..Q2O_ID_MAX-1 bytes; an empty or
  * longer one gives Q2O_INVALID_ARGUMENT. A record of length 0 may have

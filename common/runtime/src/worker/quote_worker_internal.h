@@ -1,0 +1,21 @@
+/* quote_worker_internal.h — the quote worker's state, shared by
+ * quote_worker.c and quote_restore.c. Private to src/worker. */
+#ifndef Q2O_QUOTE_WORKER_INTERNAL_H
+#define Q2O_QUOTE_WORKER_INTERNAL_H
+
+#include "codec/quote_codec.h"
+#include "domain/quote.h"
+#include "runtime/quote_worker.h"
+
+struct q2o_quote_worker {
+    q2o_codec *codec;
+    q2o_quote_env env;
+    q2o_approval_policy policy;
+    q2o_quote_worker_options opt;
+    char ce_source[160]; /* "q2o/quote-worker/" + instance id (< 128) */
+    q2o_worker_ops ops;
+};
+
+q2o_time_ms qw_now(const q2o_quote_worker *qw);
+
+#endif
