@@ -5,6 +5,11 @@
  * customer's 600-user request after approval, the promotion running out
  * before signature, the customer signing the old revision, and a
  * double-clicked conversion.
+ *
+ * Over Kafka (d->wall_clock) the worker decides on its own clock, so the
+ * story cannot let the July promotion run out: the lines carry no promotion
+ * and, after revision 2 is presented, the customer signs revision 1 (a
+ * superseded revision) before e-signing revision 2.
  */
 #include <stdio.h>
 #include <string.h>
@@ -75,7 +80,7 @@ static void render_and_present(demo *d)
     q2o_sha256_update_str(&h, "proposal");
     q2o_sha256_update(&h, rev(d)->approval_fp, Q2O_SHA256_LEN);
     q2o_sha256_final(&h, c.u.attach.document_hash);
-    snprintf(c.u.attach.document_id, sizeof c.u.attach.document_id, "DOC-Q-1000-R%d", rev(d)->number);
+    snprintf(c.u.attach.document_id, sizeof c.u.attach.document_id, "DOC-%.40s-R%d", d->quote_id, rev(d)->number);
     Q2O_STRCPY(c.u.attach.template_version, "proposal-v1");
     memcpy(c.u.attach.snapshot_fp, rev(d)->approval_fp, Q2O_SHA256_LEN);
     demo_send(d, &c, Q2O_OK, "proposal bound to the approved snapshot");
@@ -123,27 +128,15 @@ static void approve_both(demo *d)
     approve(d, &FINANCE, NULL, Q2O_OK, "finance step: approved");
 }
 
-void demo_story(demo *d)
+/* The promotion code of the story's lines: none when time cannot move. */
+static const char *july(const demo *d)
 {
-    uint8_t rev1_fp[Q2O_SHA256_LEN], rev2_doc[Q2O_SHA256_LEN];
-    create(d);
-    line(d, "L1", "SAAS-ENT-USER", 500, "JULY2026", Q2O_OK, "500 users, July promotion");
-    line(d, "L2", "SUPPORT-PREMIUM", 500, "JULY2026", Q2O_OK, "premium support");
-    line(d, "L3", "IMPL-SERVICE", 1, "", Q2O_OK, "implementation service");
-    simple(d, Q2O_CMD_PRICE_QUOTE, &REP, Q2O_OK, "price: waterfall, fingerprint, approval policy");
-    approve_both(d);
-    memcpy(rev1_fp, rev(d)->approved_fp, Q2O_SHA256_LEN);
-    line(d, "L1", "SAAS-ENT-USER", 600, "JULY2026", Q2O_QUOTE_REVISION_REQUIRED, "600 users after approval?");
-    simple(d, Q2O_CMD_CREATE_REVISION, &REP, Q2O_OK, "revision 2 supersedes revision 1");
-    line(d, "L1", "SAAS-ENT-USER", 600, "JULY2026", Q2O_OK, "600 users");
-    line(d, "L2", "SUPPORT-PREMIUM", 600, "JULY2026", Q2O_OK, "600 support seats");
-    simple(d, Q2O_CMD_PRICE_QUOTE, &REP, Q2O_OK, "reprice: the old approval is stale");
-    simple(d, Q2O_CMD_SUBMIT_FOR_APPROVAL, &REP, Q2O_OK, "back to review");
-    approve(d, &DESK, rev1_fp, Q2O_QUOTE_CHANGED_DURING_APPROVAL, "approve citing revision 1's fingerprint");
-    approve(d, &DESK, NULL, Q2O_OK, "deal desk re-approves");
-    approve(d, &FINANCE, NULL, Q2O_OK, "finance re-approves");
-    render_and_present(d);
-    memcpy(rev2_doc, rev(d)->presented_hash, Q2O_SHA256_LEN);
+    return d->wall_clock ? "" : "JULY2026";
+}
+
+/* The July promotion ends before signature (the story's clock only). */
+static void promotion_runs_out(demo *d, const uint8_t *rev2_doc)
+{
     d->now = Q2O_SAMPLE_AUGUST_1 + 3600000; /* the July promotion has ended */
     accept(d, 0, NULL, Q2O_QUOTE_PROMOTION_EXPIRED, "customer signs on 1 August");
     simple(d, Q2O_CMD_CREATE_REVISION, &REP, Q2O_OK, "revision 3 without the promotion");
@@ -155,6 +148,35 @@ void demo_story(demo *d)
     render_and_present(d);
     accept(d, 2, rev2_doc, Q2O_QUOTE_ALREADY_SUPERSEDED, "customer signs revision 2's PDF");
     accept(d, 0, NULL, Q2O_OK, "customer e-signs revision 3");
+}
+
+void demo_story(demo *d)
+{
+    uint8_t rev1_fp[Q2O_SHA256_LEN], rev2_doc[Q2O_SHA256_LEN];
+    create(d);
+    line(d, "L1", "SAAS-ENT-USER", 500, july(d), Q2O_OK, d->wall_clock ? "500 users" : "500 users, July promotion");
+    line(d, "L2", "SUPPORT-PREMIUM", 500, july(d), Q2O_OK, "premium support");
+    line(d, "L3", "IMPL-SERVICE", 1, "", Q2O_OK, "implementation service");
+    simple(d, Q2O_CMD_PRICE_QUOTE, &REP, Q2O_OK, "price: waterfall, fingerprint, approval policy");
+    approve_both(d);
+    memcpy(rev1_fp, rev(d)->approved_fp, Q2O_SHA256_LEN);
+    line(d, "L1", "SAAS-ENT-USER", 600, july(d), Q2O_QUOTE_REVISION_REQUIRED, "600 users after approval?");
+    simple(d, Q2O_CMD_CREATE_REVISION, &REP, Q2O_OK, "revision 2 supersedes revision 1");
+    line(d, "L1", "SAAS-ENT-USER", 600, july(d), Q2O_OK, "600 users");
+    line(d, "L2", "SUPPORT-PREMIUM", 600, july(d), Q2O_OK, "600 support seats");
+    simple(d, Q2O_CMD_PRICE_QUOTE, &REP, Q2O_OK, "reprice: the old approval is stale");
+    simple(d, Q2O_CMD_SUBMIT_FOR_APPROVAL, &REP, Q2O_OK, "back to review");
+    approve(d, &DESK, rev1_fp, Q2O_QUOTE_CHANGED_DURING_APPROVAL, "approve citing revision 1's fingerprint");
+    approve(d, &DESK, NULL, Q2O_OK, "deal desk re-approves");
+    approve(d, &FINANCE, NULL, Q2O_OK, "finance re-approves");
+    render_and_present(d);
+    memcpy(rev2_doc, rev(d)->presented_hash, Q2O_SHA256_LEN);
+    if (!d->wall_clock) {
+        promotion_runs_out(d, rev2_doc);
+    } else {
+        accept(d, 1, rev2_doc, Q2O_QUOTE_ALREADY_SUPERSEDED, "customer signs citing revision 1");
+        accept(d, 0, NULL, Q2O_OK, "customer e-signs revision 2");
+    }
     convert(d, "crm-conv-7781", Q2O_OK, "convert to order");
     convert(d, "crm-conv-7781", Q2O_OK, "double click: same key, same order");
     convert(d, "crm-conv-9999", Q2O_QUOTE_ALREADY_CONVERTED, "a second conversion");

@@ -1,0 +1,291 @@
+/*
+ * cmd_read.c — show, history, as-of, verify: a quote read back from the
+ * events topic (partition of its key, read_committed, from the beginning
+ * to the end offset at the time of the call), decoded and evolved. The
+ * event log is the system of record: no worker's projection is consulted.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/sha256.h"
+#include "core/strutil.h"
+#include "core/timeutil.h"
+#include "ctl/json.h"
+#include "ctl/print.h"
+#include "domain/audit.h"
+
+static const ctl_flag show_flags[] = {
+    {"actor", "ID", "whose \"allowed actions now\" to list (default q2octl)"},
+    {"roles", "LIST", "that actor's roles (default SALES_REP)"},
+    {"authority-limit", "MINOR", "that actor's approval limit"},
+    {"legal-entity", "ID", "that actor's legal entity"},
+    {NULL, NULL, NULL},
+};
+static const ctl_flag as_of_flags[] = {
+    {"version", "N", "the quote after its N-th event"},
+    {"time", "RFC3339", "the quote as it was at this time"},
+    {NULL, NULL, NULL},
+};
+static const ctl_flag no_flags[] = {{NULL, NULL, NULL}};
+
+static const ctl_sub show_sub = {
+    "show", "QUOTE [--actor ID --roles LIST]",
+    "The quote's state from its events: every revision with its status, the current lines with prices, totals,\n"
+    "approval reasons and steps, document, acceptance, order, and what the actor may do now.",
+    show_flags, NULL};
+static const ctl_sub history_sub = {"history", "QUOTE",
+                                    "The quote's audit timeline: one line per event (who, what, old and new values, "
+                                    "causation, correlation).",
+                                    no_flags, NULL};
+static const ctl_sub as_of_sub = {"as-of", "QUOTE (--version N | --time RFC3339)",
+                                  "Time travel: the quote as it was after an event or at a moment.", as_of_flags,
+                                  NULL};
+static const ctl_sub verify_sub = {
+    "verify", "QUOTE",
+    "Re-walk the quote's hash chain from its first event: ok, or the first broken version (exit 1).", no_flags,
+    NULL};
+
+/* Parse, handle --help, require QUOTE. 0 to go on, else the exit code + 100. */
+static int parse_quote(const ctl_sub *sub, int argc, char **argv, ctl_args *a)
+{
+    if (ctl_parse(sub, argc, argv, a) != 0)
+        return 100 + CTL_EXIT_USAGE;
+    if (a->help) {
+        ctl_help(sub, stdout);
+        return 100 + CTL_EXIT_OK;
+    }
+    if (a->n_pos != 1)
+        return 100 + ctl_usage_error(sub, "expected one QUOTE id");
+    if (strlen(a->pos[0]) >= Q2O_ID_MAX)
+        return 100 + ctl_usage_error(sub, "QUOTE: at most %d bytes", Q2O_ID_MAX - 1);
+    return 0;
+}
+
+static int timeout_of(const ctl_args *a, int *out)
+{
+    int64_t t = 60000;
+    if (ctl_get_i64(a, "timeout-ms", 1, 24 * 3600 * 1000, &t) != 0)
+        return -1;
+    *out = (int)t;
+    return 0;
+}
+
+/* Replay the quote with opts; the report and state come back. */
+static int replay(const ctl_args *a, const char *quote_id, q2o_ctl_view_opts *opts, q2o_quote *q,
+                  q2o_ctl_view_report *rep)
+{
+    q2o_config cfg;
+    q2o_ctl_client *c = NULL;
+    char detail[Q2O_TEXT_MAX + 128] = "";
+    if (timeout_of(a, &opts->timeout_ms) != 0)
+        return CTL_EXIT_USAGE;
+    opts->progress = 1;
+    int rc = ctl_connect(a, &cfg, &c);
+    if (rc)
+        return rc;
+    q2o_err e = q2o_ctl_load(c, quote_id, opts, q, rep, detail, sizeof detail);
+    q2o_ctl_client_close(c);
+    if (e != Q2O_OK)
+        return ctl_infra_error("reading the events topic", e, detail);
+    return 0;
+}
+
+/* The log of this quote could not be replayed to the end: say where. */
+static int broken_log(const char *quote_id, const q2o_ctl_view_report *rep)
+{
+    fprintf(stderr,
+            "q2octl: %s: the event log does not replay past version %llu: %s (%s)\n"
+            "  run q2octl verify %s for the whole story\n",
+            quote_id, (unsigned long long)(rep->first_bad_version ? rep->first_bad_version - 1 : 0),
+            rep->first_bad_detail, q2o_err_name(rep->first_bad_err), quote_id);
+    return CTL_EXIT_INFRA;
+}
+
+static int print_state(const ctl_args *a, const q2o_quote *q, q2o_time_ms now, const char *as_of)
+{
+    q2o_actor actor;
+    q2o_allowed allowed[Q2O_ACT__COUNT];
+    if (ctl_actor(a, &actor) != 0)
+        return CTL_EXIT_USAGE;
+    if (q->exists)
+        q2o_quote_allowed(q, &actor, now, allowed);
+    if (ctl_has(a, "json")) {
+        json_t *o = json_object();
+        json_object_set_new(o, "quote", q2o_ctl_quote_to_json(q));
+        if (as_of)
+            json_object_set_new(o, "as_of", json_string(as_of));
+        if (q->exists) {
+            json_object_set_new(o, "allowed_for", json_string(actor.id));
+            json_object_set_new(o, "allowed", q2o_ctl_allowed_to_json(allowed, Q2O_ACT__COUNT));
+        }
+        q2o_ctl_json_print(o, stdout);
+        json_decref(o);
+        return q->exists ? CTL_EXIT_OK : CTL_EXIT_REFUSED;
+    }
+    if (as_of)
+        printf("As of %s:\n", as_of);
+    q2o_ctl_print_quote(stdout, q);
+    if (!q->exists)
+        return CTL_EXIT_REFUSED;
+    printf("\n");
+    q2o_ctl_print_allowed(stdout, q, &actor, allowed, Q2O_ACT__COUNT);
+    return CTL_EXIT_OK;
+}
+
+int ctl_cmd_show(int argc, char **argv)
+{
+    ctl_args a;
+    q2o_ctl_view_report rep;
+    int rc = parse_quote(&show_sub, argc, argv, &a);
+    if (rc)
+        return rc - 100;
+    q2o_quote *q = q2o_quote_new();
+    q2o_ctl_view_opts o = {0};
+    rc = replay(&a, a.pos[0], &o, q, &rep);
+    if (rc == 0 && !q->exists)
+        Q2O_STRCPY(q->quote_id, a.pos[0]);
+    if (rc == 0)
+        rc = rep.chain_ok ? print_state(&a, q, q2o_time_now_ms(), NULL) : broken_log(a.pos[0], &rep);
+    q2o_quote_free(q);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- history */
+
+typedef struct history_ctx {
+    int json;
+    json_t *events;
+    uint64_t n;
+} history_ctx;
+
+static q2o_err history_line(void *ctx, const q2o_quote *before, const q2o_event *ev, const uint8_t *hash)
+{
+    history_ctx *h = ctx;
+    char line[2048];
+    q2o_audit_line(before->exists ? before : NULL, ev, line, sizeof line);
+    h->n++;
+    if (h->json)
+        json_array_append_new(h->events, q2o_ctl_event_to_json(ev, hash, line));
+    else
+        printf("%s\n", line);
+    return Q2O_OK;
+}
+
+int ctl_cmd_history(int argc, char **argv)
+{
+    ctl_args a;
+    q2o_ctl_view_report rep;
+    int rc = parse_quote(&history_sub, argc, argv, &a);
+    if (rc)
+        return rc - 100;
+    history_ctx h = {.json = ctl_has(&a, "json"), .events = json_array()};
+    q2o_ctl_view_opts o = {.on_event = history_line, .ctx = &h};
+    q2o_quote *q = q2o_quote_new();
+    rc = replay(&a, a.pos[0], &o, q, &rep);
+    if (rc == 0 && h.json) {
+        json_t *out = json_object();
+        json_object_set_new(out, "quote_id", json_string(a.pos[0]));
+        json_object_set_new(out, "events", h.events);
+        json_object_set_new(out, "chain_ok", json_boolean(rep.chain_ok));
+        q2o_ctl_json_print(out, stdout);
+        json_decref(out);
+        h.events = NULL;
+    }
+    if (rc == 0 && !h.n && rep.chain_ok) {
+        fprintf(stderr, "q2octl history: %s has no events\n", a.pos[0]);
+        rc = CTL_EXIT_REFUSED;
+    }
+    if (rc == 0 && !rep.chain_ok)
+        rc = broken_log(a.pos[0], &rep);
+    json_decref(h.events);
+    q2o_quote_free(q);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ as-of */
+
+int ctl_cmd_as_of(int argc, char **argv)
+{
+    ctl_args a;
+    q2o_ctl_view_report rep;
+    int64_t version = 0;
+    q2o_time_ms at = 0;
+    char label[96];
+    int rc = parse_quote(&as_of_sub, argc, argv, &a);
+    if (rc)
+        return rc - 100;
+    if (ctl_has(&a, "version") == ctl_has(&a, "time"))
+        return ctl_usage_error(&as_of_sub, "give exactly one of --version N and --time RFC3339");
+    if (ctl_get_i64(&a, "version", 1, INT64_MAX, &version) != 0 || ctl_get_time(&a, "time", &at) != 0)
+        return CTL_EXIT_USAGE;
+    q2o_ctl_view_opts o = {.until_version = (uint64_t)version, .until_time = at};
+    q2o_quote *q = q2o_quote_new();
+    rc = replay(&a, a.pos[0], &o, q, &rep);
+    if (rc == 0 && !q->exists)
+        Q2O_STRCPY(q->quote_id, a.pos[0]);
+    if (rc == 0 && !rep.chain_ok)
+        rc = broken_log(a.pos[0], &rep);
+    if (rc == 0) {
+        char ts[40];
+        if (version)
+            snprintf(label, sizeof label, "version %lld", (long long)version);
+        else
+            snprintf(label, sizeof label, "%s", q2o_time_format(at, ts, sizeof ts));
+        /* "what may I do" as it was then: evaluated at that moment */
+        rc = print_state(&a, q, at ? at : q->updated_at, label);
+    }
+    q2o_quote_free(q);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- verify */
+
+int ctl_cmd_verify(int argc, char **argv)
+{
+    ctl_args a;
+    q2o_ctl_view_report rep;
+    char hex[Q2O_SHA256_HEX_LEN];
+    int rc = parse_quote(&verify_sub, argc, argv, &a);
+    if (rc)
+        return rc - 100;
+    q2o_ctl_view_opts o = {0};
+    q2o_quote *q = q2o_quote_new();
+    rc = replay(&a, a.pos[0], &o, q, &rep);
+    if (rc) {
+        q2o_quote_free(q);
+        return rc;
+    }
+    int ok = rep.chain_ok && q->exists;
+    q2o_hex(q->head_hash, Q2O_SHA256_LEN, hex);
+    if (ctl_has(&a, "json")) {
+        json_t *j = json_object();
+        json_object_set_new(j, "quote_id", json_string(a.pos[0]));
+        json_object_set_new(j, "ok", json_boolean(ok));
+        json_object_set_new(j, "events", json_integer((json_int_t)rep.events));
+        json_object_set_new(j, "duplicates_skipped", json_integer((json_int_t)rep.duplicates));
+        json_object_set_new(j, "head_version", json_integer((json_int_t)q->version));
+        json_object_set_new(j, "head_hash", json_string(hex));
+        json_object_set_new(j, "partition_end_offset", json_integer(rep.end_offset));
+        if (!rep.chain_ok) {
+            json_object_set_new(j, "first_broken_version", json_integer((json_int_t)rep.first_bad_version));
+            json_object_set_new(j, "first_broken_offset", json_integer(rep.first_bad_offset));
+            json_object_set_new(j, "error", json_string(q2o_err_name(rep.first_bad_err)));
+            json_object_set_new(j, "detail", json_string(rep.first_bad_detail));
+        }
+        q2o_ctl_json_print(j, stdout);
+        json_decref(j);
+    } else if (!q->exists && rep.chain_ok) {
+        printf("%s: no events in the log\n", a.pos[0]);
+    } else if (ok) {
+        printf("%s: ok — %llu events, hash chain intact from version 1, head v%llu %s%s\n", a.pos[0],
+               (unsigned long long)rep.events, (unsigned long long)q->version, hex,
+               rep.duplicates ? " (identical re-deliveries skipped)" : "");
+    } else {
+        printf("%s: BROKEN at version %llu (offset %lld): %s [%s]\n  versions 1..%llu verify; head there %s\n",
+               a.pos[0], (unsigned long long)rep.first_bad_version, (long long)rep.first_bad_offset,
+               rep.first_bad_detail, q2o_err_name(rep.first_bad_err), (unsigned long long)q->version, hex);
+    }
+    q2o_quote_free(q);
+    return ok ? CTL_EXIT_OK : CTL_EXIT_REFUSED;
+}
