@@ -226,12 +226,18 @@ static int build_line(const ctl_args *a, const q2o_quote *q, q2o_command *c)
 
 static const ctl_flag remove_flags[] = {{"line", "ID", "line id (required)"}, {NULL, NULL, NULL}};
 
+/* A command whose payload is one required string flag. */
+static int required_str(const ctl_args *a, const char *command, const char *flag, char *dst, size_t size)
+{
+    if (!ctl_has(a, flag))
+        return fprintf(stderr, "q2octl %s: --%s is required\n", command, flag), -1;
+    return ctl_get_str(a, flag, dst, size);
+}
+
 static int build_remove(const ctl_args *a, const q2o_quote *q, q2o_command *c)
 {
     (void)q;
-    if (!ctl_has(a, "line"))
-        return fprintf(stderr, "q2octl remove-line: --line is required\n"), -1;
-    return ctl_get_str(a, "line", c->u.line_id, sizeof c->u.line_id);
+    return required_str(a, "remove-line", "line", c->u.line_id, sizeof c->u.line_id);
 }
 
 /* ----------------------------------------------------------------- terms */
@@ -262,9 +268,7 @@ static const ctl_flag note_flags[] = {{"text", "TEXT", "the note (required)"}, {
 static int build_note(const ctl_args *a, const q2o_quote *q, q2o_command *c)
 {
     (void)q;
-    if (!ctl_has(a, "text"))
-        return fprintf(stderr, "q2octl note: --text is required\n"), -1;
-    return ctl_get_str(a, "text", c->u.note, sizeof c->u.note);
+    return required_str(a, "note", "text", c->u.note, sizeof c->u.note);
 }
 
 static const ctl_flag owner_flags[] = {{"owner", "ID", "the new sales owner (required)"}, {NULL, NULL, NULL}};
@@ -272,9 +276,7 @@ static const ctl_flag owner_flags[] = {{"owner", "ID", "the new sales owner (req
 static int build_owner(const ctl_args *a, const q2o_quote *q, q2o_command *c)
 {
     (void)q;
-    if (!ctl_has(a, "owner"))
-        return fprintf(stderr, "q2octl reassign: --owner is required\n"), -1;
-    return ctl_get_str(a, "owner", c->u.owner_id, sizeof c->u.owner_id);
+    return required_str(a, "reassign", "owner", c->u.owner_id, sizeof c->u.owner_id);
 }
 
 /* -------------------------------------------------------------- approval */
