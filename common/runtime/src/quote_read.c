@@ -60,8 +60,10 @@ static q2o_err on_event(void *ctx, uint64_t version, const void *data, size_t le
 
 static q2o_err load(q2o_store_txn *txn, read_ctx *c, const char *quote_id, int use_snapshot)
 {
-    q2o_quote_release(c->q);
-    q2o_quote_init(c->q);
+    if (c->q->exists || c->q->version || c->q->lines) { /* a fresh state is already zero: */
+        q2o_quote_release(c->q);                     /* zeroing 160 KB per command showed */
+        q2o_quote_init(c->q);                        /* up in the worker's profile */
+    }
     if (c->detail_size)
         c->detail[0] = '\0';
     q2o_err e = q2o_store_load(txn, quote_id, use_snapshot ? on_snapshot : NULL, on_event, c);
