@@ -84,7 +84,7 @@ static void fill_terms(q2o_terms *t, uint32_t seed)
 
 static void fill_price(q2o_line_price *p, uint32_t seed)
 {
-    *p = (q2o_line_price){7, 1999, 1999 * 3, 500, 1999 * 3 - 500, 1000, 2000, 4321, T0 + seed};
+    *p = (q2o_line_price){7, 1999, 1999 * 3, 500, 1999 * 3 - 500, 1000, 2000, 4321, T0 + seed, 77, 24, "JULY"};
     p->net_total = -p->net_total; /* negative amounts travel too (credits) */
 }
 

@@ -238,6 +238,17 @@ static const elsewhere owned_elsewhere[] = {
     {Q2O_TOO_LARGE, "codec and store: message and record size limits"},
     {Q2O_CONFIG_INVALID, "runtime: worker configuration (environment, config file)"},
     {Q2O_KAFKA_CONFIG, "bus: librdkafka property translation"},
+    {Q2O_CATALOG_INVALID, "codec: the catalog JSON loader (tests/unit/codec_catalog_*)"},
+    {Q2O_CATALOG_NOT_LOADED, "runtime: the catalog projection of a worker"},
+    {Q2O_CONFIG_REQUIRES_MISSING, NOT_PRODUCED},
+    {Q2O_CONFIG_EXCLUDED, NOT_PRODUCED},
+    {Q2O_CONFIG_QUANTITY_MISMATCH, NOT_PRODUCED},
+    {Q2O_CONFIG_GROUP_CARDINALITY, NOT_PRODUCED},
+    {Q2O_CONFIG_ATTRIBUTE_INVALID, NOT_PRODUCED},
+    {Q2O_OFFERING_NOT_ELIGIBLE, NOT_PRODUCED},
+    {Q2O_CONFIG_NOT_AN_OPTION, NOT_PRODUCED},
+    {Q2O_PROMOTION_UNKNOWN, NOT_PRODUCED},
+    {Q2O_ORDER_TYPE_UNKNOWN, NOT_PRODUCED},
 };
 
 static const scenario *scenario_for(q2o_err code)

@@ -150,6 +150,9 @@ static const qc_field price_fields[] = {
     PL(cost_total, "Cost, minor units."),
     F(I32, q2o_line_price, margin_bp, "margin_bp", "Margin (net - cost) / net in basis points."),
     F(TIME, q2o_line_price, promo_ends_at, "promo_ends_at", "End of the applied promotion; 0 = none."),
+    PL(one_time_total, "Part of net charged once, minor units."),
+    F(I32, q2o_line_price, term_months, "term_months", "Months the recurring part runs; 0 = one-time."),
+    F(STR, q2o_line_price, promo_code, "promo_code", "Promotion applied (coded or automatic); empty = none."),
 };
 static RECORD(rec_price, "LinePrice", "Price snapshot of a line, in minor units of the quote currency.",
               price_fields);

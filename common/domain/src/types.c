@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "domain/quote.h"
 
 #define Q2O_NAME_STR_(n) #n,
@@ -103,4 +104,15 @@ char *q2o_roles_format(uint32_t mask, char *buf, unsigned size)
         used += (size_t)n;
     }
     return buf;
+}
+
+static const char *const price_stage_names[] = {
+#define Q2O_NAME_PS_(n) #n,
+    Q2O_PRICE_STAGE_LIST(Q2O_NAME_PS_)
+#undef Q2O_NAME_PS_
+};
+
+const char *q2o_price_stage_name(q2o_price_stage s)
+{
+    return (unsigned)s < Q2O_ARRAY_LEN(price_stage_names) ? price_stage_names[s] : "?";
 }

@@ -144,6 +144,24 @@ typedef enum q2o_err_class {
       "Fill in the field named in the message with a valid value and resend.") \
     X(PAY_METHOD_NOT_ALLOWED, 316, INVALID, "Cash, check and prepaid pay methods are not allowed on quotes.", \
       "Use a credit card, invoice or account pay method.") \
+    X(CONFIG_REQUIRES_MISSING, 317, REJECTED, "A configuration rule requires an option that is not on the quote.", \
+      "Add the option the message names (q2octl catalog show lists the rule), or remove the line that requires it.") \
+    X(CONFIG_EXCLUDED, 318, REJECTED, "Two selected options exclude each other.", \
+      "Remove one of the two options the message names, then reprice.") \
+    X(CONFIG_QUANTITY_MISMATCH, 319, REJECTED, "A quantity relation between lines does not hold.", \
+      "Set the quantity the rule asks for (for example support seats = user seats), then reprice.") \
+    X(CONFIG_GROUP_CARDINALITY, 320, REJECTED, "An option group has fewer or more selections than it allows.", \
+      "Select between the group's minimum and maximum number of options (the message names the group).") \
+    X(CONFIG_ATTRIBUTE_INVALID, 321, REJECTED, "An attribute value is not one the offering allows.", \
+      "Choose a value from the attribute's enumeration or range (q2octl catalog show lists them).") \
+    X(OFFERING_NOT_ELIGIBLE, 322, REJECTED, "The offering is not sold in the quote's region, segment or channel.", \
+      "Choose an offering eligible for the customer's region and segment and the quote's channel.") \
+    X(CONFIG_NOT_AN_OPTION, 323, REJECTED, "A line's offering is not an option of its parent bundle, or is sold only inside a bundle.", \
+      "Attach the line under a bundle that offers it as an option, or choose a standalone offering.") \
+    X(PROMOTION_UNKNOWN, 324, REJECTED, "The promotion code is not in the catalog or does not apply to the offering.", \
+      "Use a promotion code from the catalog that covers this offering, or remove the code.") \
+    X(ORDER_TYPE_UNKNOWN, 325, REJECTED, "The quote's order type is not in the catalog.", \
+      "Use an order type code from the catalog's order_types.") \
     /* --- wire format (400..449) --- */ \
     X(WIRE_BAD_MAGIC, 400, INVALID, "The message is not Avro single-object encoded (no C3 01 marker).", \
       "Encode the payload with Avro single-object encoding using the schemas in schemas/.") \
@@ -181,6 +199,11 @@ typedef enum q2o_err_class {
       "Reduce the quantity or price; amounts are limited to Q2O_MAX_AMOUNT minor units.") \
     X(MONEY_CURRENCY_MISMATCH, 601, INVALID, "Amounts in different currencies were combined.", \
       "Price every line of a quote in the quote's currency.") \
+    /* --- catalog (650..699) --- */ \
+    X(CATALOG_INVALID, 650, INVALID, "The catalog document is not valid; nothing was loaded.", \
+      "Fix every error listed with its JSON path, then load the file again (q2octl catalog load FILE).") \
+    X(CATALOG_NOT_LOADED, 651, REJECTED, "No catalog is loaded, or not the version a line was priced with.", \
+      "Load a catalog (q2octl catalog load FILE) and wait until the workers report it (q2octl catalog show).") \
     /* --- core (700..749) --- */ \
     X(NO_MEMORY, 700, FATAL, "Out of memory.", \
       "Give the worker more memory or lower its batch size.") \

@@ -18,6 +18,41 @@
 #include "core/error.h"
 #include "domain/types.h"
 
+/* ---- the price waterfall (SPEC §4) ----
+ * Each line's price goes through these stages in this order; a stage that
+ * does not apply leaves no step. A step records which rule applied (its id
+ * and version), the input that selected it, the rate, and the amount it
+ * took off (negative: an uplift), so that every number can be explained and
+ * replayed. Amounts of a recurring line are per month (the waterfall prices
+ * one period; the term multiplies the net); one-time lines are priced once. */
+#define Q2O_PRICE_STAGE_LIST(X) \
+    X(LIST) X(CONTRACTED) X(CUSTOMER_TIER) X(VOLUME) X(TERM) X(PROMOTION) X(MANUAL_DISCOUNT) X(OVERRIDE)
+typedef enum q2o_price_stage {
+#define Q2O_ENUM_PS_(n) Q2O_PS_##n,
+    Q2O_PRICE_STAGE_LIST(Q2O_ENUM_PS_)
+#undef Q2O_ENUM_PS_
+    Q2O_PS__COUNT
+} q2o_price_stage;
+const char *q2o_price_stage_name(q2o_price_stage s); /* "CUSTOMER_TIER" */
+
+#define Q2O_MAX_PRICE_STEPS Q2O_PS__COUNT
+
+typedef struct q2o_price_step {
+    q2o_price_stage stage;
+    char rule[Q2O_CODE_MAX];          /* price book, contract, tier, schedule, promotion,
+                                         override reason: the id of what applied */
+    int64_t rule_version;             /* its version (0 when it has none) */
+    int64_t input;                    /* what selected it: quantity, months, unit price, bp */
+    int32_t rate_bp;                  /* the discount rate (negative = uplift); 0 if an amount */
+    int64_t amount;                   /* taken off by this step (negative = added) */
+    int64_t after;                    /* the line's amount after this step */
+} q2o_price_step;
+
+typedef struct q2o_line_trace {
+    uint32_t n_steps;
+    q2o_price_step steps[Q2O_MAX_PRICE_STEPS];
+} q2o_line_trace;
+
 typedef struct q2o_price_input {
     const q2o_quote_header *header;
     const q2o_terms *terms;
@@ -29,6 +64,7 @@ typedef struct q2o_price_input {
 typedef struct q2o_price_output {
     q2o_line_price *lines;            /* caller-provided, n_lines entries, same order */
     char (*display_names)[Q2O_NAME_MAX]; /* caller-provided, n_lines: name snapshots */
+    q2o_line_trace *traces;           /* caller-provided, n_lines; NULL = not wanted */
     int64_t merchandise;              /* sum of list totals */
     int64_t discount_total;           /* sum of line discounts */
     int64_t net_total;                /* sum of line net totals */
@@ -36,10 +72,14 @@ typedef struct q2o_price_output {
     int64_t tax;
     int64_t grand_total;              /* net + freight + tax */
     int64_t cost_total;
+    int64_t one_time_total;           /* net of one-time charges */
+    int64_t recurring_total;          /* net recurring charges per month */
     int32_t margin_bp;
     int32_t max_discount_bp;          /* the deepest line discount vs list, for approvals */
     int64_t catalog_version;
     int64_t pricebook_version;
+    char catalog_id[Q2O_CODE_MAX];
+    char pricebook_id[Q2O_CODE_MAX];
     q2o_time_ms price_valid_until;
     q2o_time_ms promo_ends_at;        /* earliest end of an applied promotion; 0 = none */
     uint32_t n_violations;

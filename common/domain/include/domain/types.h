@@ -179,11 +179,14 @@ typedef struct q2o_line_price {
     int64_t list_unit;
     int64_t list_total;               /* list_unit x quantity */
     int64_t discount_total;           /* everything between list and net */
-    int64_t net_total;
+    int64_t net_total;                /* contract value: one-time + recurring x term */
     int64_t recurring_total;          /* part of net that recurs per month */
     int64_t cost_total;
     int32_t margin_bp;                /* (net - cost) / net in basis points */
     q2o_time_ms promo_ends_at;        /* 0 = no promotion applied */
+    int64_t one_time_total;           /* part of net charged once */
+    int32_t term_months;              /* months the recurring part runs (0 = one-time) */
+    char promo_code[Q2O_CODE_MAX];    /* the promotion applied (coded or automatic); "" = none */
 } q2o_line_price;
 
 typedef struct q2o_line {

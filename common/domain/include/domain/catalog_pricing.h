@@ -1,0 +1,109 @@
+/*
+ * domain/catalog_pricing.h — the catalog pricing engine and the configurator
+ * (SPEC §4): the real implementations behind q2o_pricer.
+ *
+ * PRICING. Per line, in integer minor units of the quote currency, one
+ * period at a time (a recurring line's amounts are per month; one-time lines
+ * are priced once), through the waterfall of domain/pricing.h:
+ *
+ *   LIST            price book (currency, market, channel, date) unit or
+ *                   block price x quantity, adjusted by the region's
+ *                   adjustment (customer region, else the quote's market)
+ *   CONTRACTED      the account's contracted unit price replaces the list
+ *   CUSTOMER_TIER   the account's tier discount
+ *   VOLUME          the offering's volume schedule by quantity (range or slab)
+ *   TERM            the offering's term schedule by term months (recurring)
+ *   PROMOTION       the line's promotion code, or automatic promotions,
+ *                   inside their window and covering the offering
+ *   MANUAL_DISCOUNT the line's discount_bp
+ *   OVERRIDE        the line's override_unit_price (needs a reason code)
+ *
+ * Each percentage step rounds once, half away from zero (core/money.h), on
+ * the amount after the previous step. net per period x term months (1 for
+ * one-time) = the line's contract value (net_total). Cost = unit cost x
+ * quantity x months; margin = (net - cost) / net. Quote: merchandise = sum of
+ * list totals, discount = sum of (list - net), freight from the catalog's
+ * freight rule, estimated tax = rate(region) x (net + freight), grand total
+ * = net + freight + tax. Every sum is overflow-checked: absurd quantities are
+ * refused with Q2O_MONEY_OVERFLOW, never wrapped.
+ *
+ * Lines are validated by the configurator first (below); any blocking
+ * finding stops pricing and the findings are returned as violations.
+ *
+ * Pure and deterministic: the same catalog and input give the same output
+ * bit for bit. The engine reads the catalog only through its lookups, so
+ * the per-line cost does not grow with the catalog.
+ */
+#ifndef Q2O_DOMAIN_CATALOG_PRICING_H
+#define Q2O_DOMAIN_CATALOG_PRICING_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+#include "domain/catalog.h"
+#include "domain/pricing.h"
+#include "domain/types.h"
+
+/* A pricer over a sealed catalog; the catalog must outlive the pricer. */
+q2o_pricer q2o_catalog_pricer(const q2o_catalog *catalog);
+
+/* ---------------------------------------------------------------------
+ * CONFIGURATOR. Validates the lines of a quote (a forest: a line whose
+ * parent_line_id is "" is a root; children hang under bundles) against the
+ * catalog: offering known, active and eligible; sellable alone or an option
+ * of its parent's group; group min/max selections; attributes (required,
+ * enumeration, range); quantity bounds; the rules (requires, excludes,
+ * quantity relations) in their scope. Every violation, not the first:
+ * code (a q2o_err), the line, the offending offering/option/attribute, the
+ * rule id, and a remediation sentence naming what to change.
+ * Guided selling: what RECOMMENDS rules (and unmet REQUIRES) suggest, and
+ * attribute defaults for missing values.
+ * ------------------------------------------------------------------- */
+
+typedef struct q2o_config_finding {
+    q2o_err code;
+    char line_id[Q2O_ID_MAX];        /* "" = the quote as a whole */
+    char subject[Q2O_CODE_MAX];      /* the offending offering, option, attribute or group */
+    char rule_id[Q2O_CODE_MAX];      /* "" when no catalog rule is involved */
+    char remediation[Q2O_TEXT_MAX];  /* specific: "add PREMIUM-SUPPORT under line L1" */
+} q2o_config_finding;
+
+typedef struct q2o_config_suggestion {
+    char line_id[Q2O_ID_MAX];        /* the line the suggestion hangs under */
+    char offering_id[Q2O_ID_MAX];    /* suggested offering ("" for an attribute default) */
+    char attribute[Q2O_CODE_MAX];    /* suggested attribute value, or "" */
+    char value[Q2O_CODE_MAX];
+    char rule_id[Q2O_CODE_MAX];
+    char message[Q2O_NAME_MAX];
+} q2o_config_suggestion;
+
+#define Q2O_MAX_CONFIG_FINDINGS 64
+#define Q2O_MAX_CONFIG_SUGGESTIONS 32
+
+typedef struct q2o_config_result {
+    uint32_t n_findings;             /* capped at the maximum; n_dropped counts the rest */
+    uint32_t n_dropped;
+    q2o_config_finding findings[Q2O_MAX_CONFIG_FINDINGS];
+    uint32_t n_suggestions;
+    q2o_config_suggestion suggestions[Q2O_MAX_CONFIG_SUGGESTIONS];
+} q2o_config_result;
+
+typedef struct q2o_config_context {
+    const char *region;              /* customer region (or the quote market) */
+    const char *segment;
+    const char *channel;
+    q2o_time_ms date;                /* the pricing date */
+} q2o_config_context;
+
+/* Validate lines[0..n) (the whole quote: rules look across lines). Fills
+ * *out (zeroed first); returns the number of findings (0 = valid).
+ * Q2O_MAX_LINES lines at most; cycles in parent links are a finding. */
+uint32_t q2o_configure(const q2o_catalog *c, const q2o_config_context *ctx, const q2o_line *lines, uint32_t n,
+                       q2o_config_result *out);
+
+/* The context of a quote: the customer's region/segment from the catalog
+ * (else the market), the quote's channel. Strings point into c or h. */
+void q2o_config_context_for(const q2o_catalog *c, const q2o_quote_header *h, q2o_time_ms date,
+                            q2o_config_context *out);
+
+#endif
