@@ -44,8 +44,17 @@
 #include "domain/pricing.h"
 #include "domain/types.h"
 
-/* A pricer over a sealed catalog; the catalog must outlive the pricer. */
+/* A pricer over a sealed catalog; the catalog must outlive the pricer. Its
+ * price() runs q2o_configure first (every finding becomes a violation and
+ * nothing is priced), then q2o_catalog_price. */
 q2o_pricer q2o_catalog_pricer(const q2o_catalog *catalog);
+
+/* The waterfall alone (no configuration rules): prices in->lines into *out
+ * (caller zeroes *out and provides its arrays). Findings that stop pricing
+ * (unknown offering, no price book or price, unknown/expired/inapplicable
+ * promotion, inactive offering) are violations with Q2O_OK; an overflow is
+ * Q2O_MONEY_OVERFLOW. */
+q2o_err q2o_catalog_price(const q2o_catalog *catalog, const q2o_price_input *in, q2o_price_output *out);
 
 /* ---------------------------------------------------------------------
  * CONFIGURATOR. Validates the lines of a quote (a forest: a line whose
