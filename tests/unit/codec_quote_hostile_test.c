@@ -36,7 +36,7 @@ static msg event_msg(q2o_event_type t, uint32_t n_lines)
     msg m;
     q2o_sample_event(t, n_lines, 2, &ev);
     cr_assert_eq(q2o_codec_encode_event(codec, &ev, &m.buf, &m.len), Q2O_OK);
-    free(t == Q2O_EV_PRICED ? ev.u.priced.lines : NULL);
+    q2o_event_release(&ev);
     return m;
 }
 
@@ -45,7 +45,7 @@ static q2o_err decode_ev(msg m, char *detail, size_t size)
     q2o_event ev;
     q2o_err e = q2o_codec_decode_event(codec, m.buf, m.len, &ev, detail, size);
     if (e == Q2O_OK)
-        free(ev.type == Q2O_EV_PRICED ? ev.u.priced.lines : NULL);
+        q2o_event_release(&ev);
     else
         cr_assert_eq(ev.type, Q2O_EV_NONE, "a refused event is left empty");
     return e;
@@ -239,7 +239,7 @@ static void decode_anything(const uint8_t *buf, size_t len)
     size_t n = 0;
     if (q2o_codec_decode_event(codec, buf, len, &u.ev, NULL, 0) == Q2O_OK) {
         cr_assert_eq(q2o_codec_encode_event(codec, &u.ev, &again, &n), Q2O_OK);
-        free(u.ev.type == Q2O_EV_PRICED ? u.ev.u.priced.lines : NULL);
+        q2o_event_release(&u.ev);
     } else if (q2o_codec_decode_command(codec, buf, len, &u.cmd, NULL, 0) == Q2O_OK) {
         cr_assert_eq(q2o_codec_encode_command(codec, &u.cmd, &again, &n), Q2O_OK);
     } else {

@@ -40,6 +40,13 @@ static void event_round_trip(q2o_event_type t, uint32_t n_lines, uint32_t seed)
         free(out.u.priced.lines);
         free(in.u.priced.lines);
         out.u.priced.lines = in.u.priced.lines = NULL;
+        cr_assert_eq(out.u.priced.n_changes, in.u.priced.n_changes);
+        if (in.u.priced.n_changes)
+            cr_assert_arr_eq(out.u.priced.changes, in.u.priced.changes,
+                             in.u.priced.n_changes * sizeof *in.u.priced.changes);
+        free(out.u.priced.changes);
+        free(in.u.priced.changes);
+        out.u.priced.changes = in.u.priced.changes = NULL;
     }
     cr_assert(memcmp(&in, &out, sizeof in) == 0, "%s differs after the round trip", q2o_event_type_name(t));
     free(buf);
@@ -110,9 +117,14 @@ Test(codec_quote_roundtrip, snapshot_of_a_full_quote)
     cr_assert_arr_eq(out.lines, in.lines, 300 * sizeof *in.lines);
     /* decoding again into the same quote frees the previous lines first */
     cr_assert_eq(q2o_codec_decode_snapshot(codec, buf, len, &out, detail, sizeof detail), Q2O_OK);
+    cr_assert_eq(out.n_baseline, 300);
+    cr_assert_arr_eq(out.baseline, in.baseline, 300 * sizeof *in.baseline);
     free(out.lines);
     free(in.lines);
+    free(out.baseline);
+    free(in.baseline);
     out.lines = in.lines = NULL;
+    out.baseline = in.baseline = NULL;
     cr_assert(memcmp(&in, &out, sizeof in) == 0);
     free(buf);
 }

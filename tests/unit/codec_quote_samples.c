@@ -174,6 +174,28 @@ static void fill_priced(q2o_ev_priced *p, uint32_t n_lines, uint32_t seed)
         fill_str(p->lines[i].line_id, sizeof p->lines[i].line_id, "line", seed + i);
         fill_str(p->lines[i].display_name, sizeof p->lines[i].display_name, "name", seed + i);
         fill_price(&p->lines[i].price, seed + i);
+        q2o_line_trace *t = &p->lines[i].trace;
+        t->n_steps = 1 + (seed + i) % Q2O_MAX_PRICE_STEPS;
+        for (uint32_t k = 0; k < t->n_steps; k++) {
+            q2o_price_step *st = &t->steps[k];
+            st->stage = (q2o_price_stage)k;
+            fill_str(st->rule, sizeof st->rule, "rule", seed + k);
+            st->rule_version = k + 1, st->input = 500 + k, st->rate_bp = -250 + (int32_t)k;
+            st->amount = 1000 * (int64_t)k - 5, st->after = Q2O_MAX_AMOUNT - k;
+        }
+    }
+    p->one_time_total = 2500000, p->recurring_total = -17;
+    fill_str(p->catalog_id, sizeof p->catalog_id, "cat", seed);
+    fill_str(p->pricebook_id, sizeof p->pricebook_id, "pb", seed);
+    p->compared_revision = 2;
+    p->n_changes = n_lines;
+    p->changes = n_lines ? calloc(n_lines, sizeof *p->changes) : NULL;
+    Q2O_CHECK(n_lines == 0 || p->changes != NULL);
+    for (uint32_t i = 0; i < n_lines; i++) {
+        fill_str(p->changes[i].line_id, sizeof p->changes[i].line_id, "line", seed + i);
+        p->changes[i].kind = (q2o_line_change)(1 + i % 3);
+        p->changes[i].previous_quantity = i, p->changes[i].quantity = 2 * i;
+        p->changes[i].previous_net = -(int64_t)i, p->changes[i].net = Q2O_MAX_AMOUNT;
     }
     p->merchandise = 100, p->discount_total = 200, p->net_total = 300, p->freight = 400;
     p->tax = 500, p->grand_total = Q2O_MAX_AMOUNT, p->cost_total = -700;
@@ -396,4 +418,13 @@ void q2o_sample_quote(uint32_t n_revisions, uint32_t n_lines, uint32_t seed, q2o
     for (uint32_t i = 0; i < n_lines; i++)
         fill_line(&q->lines[i], seed + i);
     q->n_lines = q->cap_lines = n_lines;
+    q->n_baseline = n_lines;
+    q->baseline = n_lines ? calloc(n_lines, sizeof *q->baseline) : NULL;
+    Q2O_CHECK(n_lines == 0 || q->baseline != NULL);
+    for (uint32_t i = 0; i < n_lines; i++) {
+        fill_str(q->baseline[i].line_id, sizeof q->baseline[i].line_id, "line", seed + i);
+        fill_str(q->baseline[i].offering_id, sizeof q->baseline[i].offering_id, "off", seed + i);
+        q->baseline[i].quantity = i + 1, q->baseline[i].discount_bp = 1800;
+        q->baseline[i].override_unit_price = -1, q->baseline[i].net_total = 12345 * (int64_t)i;
+    }
 }

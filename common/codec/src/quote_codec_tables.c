@@ -50,6 +50,8 @@ static const char *const expiry_kind_syms[] = {Q2O_EXPIRY_KIND_LIST(SYM_)};
 static const char *const approval_rule_syms[] = {Q2O_APPROVAL_RULE_LIST(SYM_)};
 static const char *const op_status_syms[] = {Q2O_OP_STATUS_LIST(SYM_)};
 static const char *const result_status_syms[] = {Q2O_RESULT_STATUS_LIST(SYM_)};
+static const char *const price_stage_syms[] = {Q2O_PRICE_STAGE_LIST(SYM_)};
+static const char *const line_change_syms[] = {Q2O_LINE_CHANGE_LIST(SYM_)};
 #undef SYM_
 #define ENUM(var, nm, d, syms) \
     static const qc_enum var = {nm, d, syms, (unsigned)(sizeof(syms) / sizeof((syms)[0]))}
@@ -64,6 +66,9 @@ ENUM(qc_enum_approval_rule, "ApprovalRule", "A rule of the approval policy that 
      approval_rule_syms);
 ENUM(qc_enum_op_status, "OpStatus", "Status of a long-running operation (document generation).",
      op_status_syms);
+ENUM(qc_enum_price_stage, "PriceStage", "A stage of the price waterfall (SPEC section 4).", price_stage_syms);
+ENUM(qc_enum_line_change, "LineChange", "What a reprice changed on a line against the parent revision.",
+     line_change_syms);
 ENUM(qc_enum_result_status, "ResultStatus", "Whether the command was accepted or rejected.",
      result_status_syms);
 
@@ -232,11 +237,54 @@ static const qc_field conversion_fields[] = {
 };
 static RECORD(rec_conversion, "Conversion", "Result of converting a revision to an order.", conversion_fields);
 
+#define PS q2o_price_step
+static const qc_field price_step_fields[] = {
+    FE(PS, stage, "stage", qc_enum_price_stage, "Waterfall stage."),
+    F(STR, PS, rule, "rule", "Id of the rule that applied (price book, contract, tier, schedule, promotion, reason)."),
+    F(I64, PS, rule_version, "rule_version", "Version of that rule; 0 = unversioned."),
+    F(I64, PS, input, "input", "What selected the rule: quantity, months, unit price or basis points."),
+    F(I32, PS, rate_bp, "rate_bp", "Discount rate in basis points (negative = uplift); 0 for amounts."),
+    F(I64, PS, amount, "amount", "Amount taken off by this step, minor units (negative = added)."),
+    F(I64, PS, after, "after", "The line's amount after this step, minor units (per month if recurring)."),
+};
+#undef PS
+static RECORD(rec_price_step, "PriceStep", "One applied step of a line's price waterfall.", price_step_fields);
+
+static const qc_field trace_fields[] = {
+    FA(q2o_line_trace, steps, n_steps, "steps", REC, &rec_price_step, "Applied steps in waterfall order (at most 8)."),
+};
+static RECORD(rec_trace, "PriceTrace", "A line's price waterfall.", trace_fields);
+
 static const qc_field priced_line_fields[] = {
     F(STR, q2o_priced_line, line_id, "line_id", ID_DOC("the line")),
     F(STR, q2o_priced_line, display_name, "display_name", "Display name snapshot."),
     FR(q2o_priced_line, price, "price", rec_price, "Price snapshot."),
+    FR(q2o_priced_line, trace, "trace", rec_trace, "Price waterfall: which rule, which version, which input."),
 };
+
+#define PC q2o_price_change
+static const qc_field change_fields[] = {
+    F(STR, PC, line_id, "line_id", ID_DOC("the line")),
+    FE(PC, kind, "kind", qc_enum_line_change, "Added, changed or removed."),
+    F(I64, PC, previous_quantity, "previous_quantity", "Quantity in the parent revision."),
+    F(I64, PC, quantity, "quantity", "Quantity now."),
+    F(I64, PC, previous_net, "previous_net", "Contract value in the parent revision, minor units."),
+    F(I64, PC, net, "net", "Contract value now, minor units."),
+};
+#undef PC
+static RECORD(rec_change, "PriceChange", "A line-level difference against the parent revision.", change_fields);
+
+#define LB q2o_line_baseline
+static const qc_field baseline_fields[] = {
+    F(STR, LB, line_id, "line_id", ID_DOC("the line")),
+    F(STR, LB, offering_id, "offering_id", ID_DOC("the offering")),
+    F(I64, LB, quantity, "quantity", "Quantity."),
+    F(I32, LB, discount_bp, "discount_bp", "Manual discount in basis points."),
+    F(I64, LB, override_unit_price, "override_unit_price", "Override unit price; -1 = none."),
+    F(I64, LB, net_total, "net_total", "Contract value as priced, minor units."),
+};
+#undef LB
+static RECORD(rec_baseline, "LineBaseline", "A line of the parent revision as priced.", baseline_fields);
 static RECORD(rec_priced_line, "PricedLine", "One line of a QuotePriced snapshot.", priced_line_fields);
 
 /* ---- event payloads (offsets from the start of q2o_event) ---- */
@@ -270,6 +318,13 @@ static const qc_field ev_priced_fields[] = {
     F(SHA, EV, u.priced.pricing_fp, "pricing_fp", FP_DOC("fingerprint of the priced content")),
     F(SHA, EV, u.priced.approval_fp, "approval_fp", FP_DOC("approval content fingerprint")),
     PR(policy_version, "Approval policy version evaluated."),
+    PR(one_time_total, "Net of one-time charges, minor units."),
+    PR(recurring_total, "Net recurring charges per month, minor units."),
+    F(STR, EV, u.priced.catalog_id, "catalog_id", "Catalog priced with."),
+    F(STR, EV, u.priced.pricebook_id, "pricebook_id", "Price book priced with."),
+    F(I32, EV, u.priced.compared_revision, "compared_revision", "Revision the changes are against; 0 = none."),
+    FH(EV, u.priced.changes, u.priced.n_changes, 0, "changes", rec_change, 2 * Q2O_MAX_LINES,
+       "Lines added, changed or removed against the parent revision."),
 };
 static const qc_field ev_failed_fields[] = {
     FA(EV, u.failed.violations, u.failed.n_violations, "violations", REC, &rec_violation,
@@ -556,6 +611,8 @@ static const qc_field revision_fields[] = {
     F(STR, RV, close_reason, "close_reason", "Why closed."),
     FE(RV, expired_kind, "expired_kind", qc_enum_expiry_kind, "Which validity passed."),
     F(U32, RV, n_notes, "n_notes", "Internal notes recorded."),
+    RI64(one_time_total, "Net of one-time charges, minor units."),
+    RI64(recurring_total, "Net recurring charges per month, minor units."),
 };
 #undef RV
 #undef RI64
@@ -577,6 +634,8 @@ static const qc_field snapshot_fields[] = {
     F(U32, QS, n_conversions, "n_conversions", "Conversions (at most 1)."),
     FH(QS, lines, n_lines, offsetof(QS, cap_lines), "lines", rec_line, Q2O_MAX_LINES,
        "Lines of the current revision (at most 1000)."),
+    FH(QS, baseline, n_baseline, 0, "baseline", rec_baseline, Q2O_MAX_LINES,
+       "The parent revision's lines as priced (the base of the next QuotePriced's changes)."),
 };
 #undef QS
 static RECORD(rec_snapshot, "QuoteSnapshot", "The whole quote aggregate at a version (local store only).",

@@ -59,6 +59,8 @@ static void pricing_fp(const q2o_quote *q, const q2o_revision *r, const q2o_pric
     q2o_sha256_init(&h);
     q2o_sha256_update_str(&h, "q2o.pricing.v1");
     q2o_sha256_update_str(&h, q->header.currency);
+    q2o_sha256_update_str(&h, o->catalog_id);
+    q2o_sha256_update_str(&h, o->pricebook_id);
     q2o_sha256_update_i64(&h, o->catalog_version);
     q2o_sha256_update_i64(&h, o->pricebook_version);
     q2o_sha256_update_i64(&h, r->terms.term_months);
@@ -80,6 +82,14 @@ static void pricing_fp(const q2o_quote *q, const q2o_revision *r, const q2o_pric
         q2o_sha256_update_i64(&h, p->list_unit);
         q2o_sha256_update_i64(&h, p->net_total);
         q2o_sha256_update_i64(&h, p->cost_total);
+        if (o->traces)
+            for (uint32_t k = 0; k < o->traces[i].n_steps; k++) {
+                const q2o_price_step *st = &o->traces[i].steps[k];
+                q2o_sha256_update_i64(&h, st->stage);
+                q2o_sha256_update_str(&h, st->rule);
+                q2o_sha256_update_i64(&h, st->rule_version);
+                q2o_sha256_update_i64(&h, st->amount);
+            }
     }
     q2o_sha256_update_i64(&h, o->grand_total);
     q2o_sha256_update_i64(&h, o->tax);
@@ -105,6 +115,67 @@ static void approval_fp_after(const q2o_quote *q, const q2o_ev_priced *p, int64_
     q2o_quote_free(tmp);
 }
 
+static int cmp_baseline(const void *a, const void *b)
+{
+    return strcmp(((const q2o_line_baseline *)a)->line_id, ((const q2o_line_baseline *)b)->line_id);
+}
+
+static q2o_price_change *add_change(q2o_ev_priced *p, const char *line_id, q2o_line_change kind)
+{
+    q2o_price_change *x = &p->changes[p->n_changes++];
+    Q2O_STRCPY(x->line_id, line_id);
+    x->kind = kind;
+    return x;
+}
+
+/* What this pricing changed against the parent revision's priced lines:
+ * lines added, changed (offering, quantity, discount, override or net) and
+ * removed; unchanged lines are not listed. */
+static void fill_changes(decide_ctx *c, q2o_ev_priced *p)
+{
+    const q2o_quote *q = c->q;
+    if (c->rev->number <= 1)
+        return;
+    p->compared_revision = c->rev->parent;
+    uint32_t nb = q->n_baseline;
+    q2o_line_baseline *base = calloc(nb ? nb : 1, sizeof *base);
+    uint8_t *seen = calloc(nb ? nb : 1, 1);
+    p->changes = calloc(q->n_lines + nb ? q->n_lines + nb : 1, sizeof *p->changes);
+    Q2O_CHECK(base && seen && p->changes);
+    if (nb)
+        memcpy(base, q->baseline, nb * sizeof *base);
+    qsort(base, nb, sizeof *base, cmp_baseline);
+    for (uint32_t i = 0; i < q->n_lines; i++) {
+        const q2o_line *l = &q->lines[i];
+        int64_t net = p->lines[i].price.net_total;
+        const q2o_line_baseline *b = bsearch(l, base, nb, sizeof *base, cmp_baseline);
+        if (!b) {
+            q2o_price_change *x = add_change(p, l->line_id, Q2O_LC_ADDED);
+            x->quantity = l->quantity;
+            x->net = net;
+            continue;
+        }
+        seen[b - base] = 1;
+        if (strcmp(b->offering_id, l->offering_id) == 0 && b->quantity == l->quantity &&
+            b->discount_bp == l->discount_bp && b->override_unit_price == l->override_unit_price &&
+            b->net_total == net)
+            continue;
+        q2o_price_change *x = add_change(p, l->line_id, Q2O_LC_CHANGED);
+        x->previous_quantity = b->quantity;
+        x->quantity = l->quantity;
+        x->previous_net = b->net_total;
+        x->net = net;
+    }
+    for (uint32_t k = 0; k < nb; k++)
+        if (!seen[k]) {
+            q2o_price_change *x = add_change(p, base[k].line_id, Q2O_LC_REMOVED);
+            x->previous_quantity = base[k].quantity;
+            x->previous_net = base[k].net_total;
+        }
+    free(base);
+    free(seen);
+}
+
 static void fill_priced(decide_ctx *c, const q2o_price_output *o, q2o_ev_priced *p)
 {
     p->n_lines = c->q->n_lines;
@@ -114,6 +185,8 @@ static void fill_priced(decide_ctx *c, const q2o_price_output *o, q2o_ev_priced 
         Q2O_STRCPY(p->lines[i].line_id, c->q->lines[i].line_id);
         Q2O_STRCPY(p->lines[i].display_name, o->display_names[i]);
         p->lines[i].price = o->lines[i];
+        if (o->traces)
+            p->lines[i].trace = o->traces[i];
     }
     p->merchandise = o->merchandise;
     p->discount_total = o->discount_total;
@@ -129,6 +202,11 @@ static void fill_priced(decide_ctx *c, const q2o_price_output *o, q2o_ev_priced 
     p->price_valid_until = o->price_valid_until;
     p->promo_ends_at = o->promo_ends_at;
     p->policy_version = c->env->approval->version;
+    p->one_time_total = o->one_time_total;
+    p->recurring_total = o->recurring_total;
+    Q2O_STRCPY(p->catalog_id, o->catalog_id);
+    Q2O_STRCPY(p->pricebook_id, o->pricebook_id);
+    fill_changes(c, p);
     pricing_fp(c->q, c->rev, o, p->pricing_fp);
     approval_fp_after(c->q, p, p->policy_version, p->approval_fp);
 }
@@ -181,7 +259,8 @@ q2o_err dc_price(decide_ctx *c)
     Q2O_CHECK(o != NULL);
     o->lines = calloc(n, sizeof *o->lines);
     o->display_names = calloc(n, sizeof *o->display_names);
-    Q2O_CHECK(o->lines && o->display_names);
+    o->traces = calloc(n, sizeof *o->traces);
+    Q2O_CHECK(o->lines && o->display_names && o->traces);
     validate_quote(c->q, o);
     q2o_price_input in = {&c->q->header, &c->rev->terms, c->q->lines, c->q->n_lines, c->now};
     q2o_err err = Q2O_OK;
@@ -196,6 +275,7 @@ q2o_err dc_price(decide_ctx *c)
     }
     free(o->lines);
     free(o->display_names);
+    free(o->traces);
     free(o);
     return c->out->err;
 }

@@ -96,6 +96,29 @@ static void close_revision(q2o_revision *r, q2o_status to)
     r->status = to;
 }
 
+/* The lines as the parent revision left them: what the new revision's
+ * QuotePriced will name its changes against. */
+static void capture_baseline(q2o_quote *q)
+{
+    free(q->baseline);
+    q->baseline = NULL;
+    q->n_baseline = q->n_lines;
+    if (!q->n_lines)
+        return;
+    q->baseline = calloc(q->n_lines, sizeof *q->baseline);
+    Q2O_CHECK(q->baseline != NULL);
+    for (uint32_t i = 0; i < q->n_lines; i++) {
+        const q2o_line *l = &q->lines[i];
+        q2o_line_baseline *b = &q->baseline[i];
+        Q2O_STRCPY(b->line_id, l->line_id);
+        Q2O_STRCPY(b->offering_id, l->offering_id);
+        b->quantity = l->quantity;
+        b->discount_bp = l->discount_bp;
+        b->override_unit_price = l->override_unit_price;
+        b->net_total = l->priced ? l->price.net_total : 0;
+    }
+}
+
 static void apply_new_revision(q2o_quote *q, const q2o_event *e)
 {
     const q2o_revision *parent = cur(q);
@@ -107,6 +130,7 @@ static void apply_new_revision(q2o_quote *q, const q2o_event *e)
     r->status = Q2O_ST_DRAFT;
     r->created_at = e->at;
     r->terms = parent->terms;
+    capture_baseline(q);
     for (uint32_t i = 0; i < q->n_lines; i++) /* lines carry over, to be repriced */
         q->lines[i].priced = 0;
 }

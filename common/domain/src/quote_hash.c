@@ -45,11 +45,44 @@ static void hash_terms(q2o_sha256 *c, const q2o_terms *t)
     H_I(c, t->legal_clause_exception);
 }
 
+/* Fields added after the first schema are hashed only when set, so that
+ * the hashes of events written before them do not change (schemas/README.md). */
 static void hash_price(q2o_sha256 *c, const q2o_line_price *p)
 {
     H_I(c, p->catalog_version); H_I(c, p->list_unit); H_I(c, p->list_total);
     H_I(c, p->discount_total); H_I(c, p->net_total); H_I(c, p->recurring_total);
     H_I(c, p->cost_total); H_I(c, p->margin_bp); H_I(c, p->promo_ends_at);
+    if (p->one_time_total || p->term_months || p->promo_code[0]) {
+        H_S(c, "v2");
+        H_I(c, p->one_time_total); H_I(c, p->term_months); H_S(c, p->promo_code);
+    }
+}
+
+static void hash_trace(q2o_sha256 *c, const q2o_line_trace *t)
+{
+    if (!t->n_steps)
+        return;
+    H_I(c, t->n_steps);
+    for (uint32_t i = 0; i < t->n_steps && i < Q2O_MAX_PRICE_STEPS; i++) {
+        const q2o_price_step *s = &t->steps[i];
+        H_I(c, s->stage); H_S(c, s->rule); H_I(c, s->rule_version); H_I(c, s->input);
+        H_I(c, s->rate_bp); H_I(c, s->amount); H_I(c, s->after);
+    }
+}
+
+static void hash_priced_v2(q2o_sha256 *c, const q2o_ev_priced *p)
+{
+    if (!p->one_time_total && !p->recurring_total && !p->catalog_id[0] && !p->pricebook_id[0] &&
+        !p->compared_revision && !p->n_changes)
+        return;
+    H_S(c, "v2");
+    H_I(c, p->one_time_total); H_I(c, p->recurring_total); H_S(c, p->catalog_id); H_S(c, p->pricebook_id);
+    H_I(c, p->compared_revision); H_I(c, p->n_changes);
+    for (uint32_t i = 0; i < p->n_changes; i++) {
+        const q2o_price_change *x = &p->changes[i];
+        H_S(c, x->line_id); H_I(c, x->kind); H_I(c, x->previous_quantity); H_I(c, x->quantity);
+        H_I(c, x->previous_net); H_I(c, x->net);
+    }
 }
 
 /* The commercial content of a line (what a customer or approver sees). */
@@ -85,12 +118,14 @@ static void hash_priced(q2o_sha256 *c, const q2o_ev_priced *p)
         H_S(c, p->lines[i].line_id);
         H_S(c, p->lines[i].display_name);
         hash_price(c, &p->lines[i].price);
+        hash_trace(c, &p->lines[i].trace);
     }
     H_I(c, p->merchandise); H_I(c, p->discount_total); H_I(c, p->net_total); H_I(c, p->freight);
     H_I(c, p->tax); H_I(c, p->grand_total); H_I(c, p->cost_total); H_I(c, p->margin_bp);
     H_I(c, p->max_discount_bp); H_I(c, p->catalog_version); H_I(c, p->pricebook_version);
     H_I(c, p->price_valid_until); H_I(c, p->promo_ends_at); H_B(c, p->pricing_fp);
     H_B(c, p->approval_fp); H_I(c, p->policy_version);
+    hash_priced_v2(c, p);
 }
 
 static void hash_approval_lists(q2o_sha256 *c, uint32_t nr, const q2o_approval_reason *r, uint32_t ns,

@@ -5,6 +5,18 @@
 #include "core/strutil.h"
 #include "domain/quote.h"
 
+/* A malloc'd copy of n elements, or NULL when n == 0; aborts on
+ * out-of-memory. */
+static void *dup_array(const void *src, size_t n, size_t size)
+{
+    if (!n)
+        return NULL;
+    void *p = malloc(n * size);
+    Q2O_CHECK(p != NULL);
+    memcpy(p, src, n * size);
+    return p;
+}
+
 void q2o_quote_init(q2o_quote *q)
 {
     memset(q, 0, sizeof *q);
@@ -17,6 +29,9 @@ void q2o_quote_release(q2o_quote *q)
     free(q->lines);
     q->lines = NULL;
     q->n_lines = q->cap_lines = 0;
+    free(q->baseline);
+    q->baseline = NULL;
+    q->n_baseline = 0;
 }
 
 q2o_quote *q2o_quote_new(void)
@@ -44,11 +59,13 @@ void q2o_quote_copy(q2o_quote *dst, const q2o_quote *src)
         Q2O_CHECK(lines != NULL);
         cap = src->n_lines;
     }
+    free(dst->baseline);
     memcpy(dst, src, sizeof *dst);
     dst->lines = lines;
     dst->cap_lines = cap;
     if (src->n_lines)
         memcpy(dst->lines, src->lines, src->n_lines * sizeof *lines);
+    dst->baseline = dup_array(src->baseline, src->n_baseline, sizeof *src->baseline);
 }
 
 const q2o_revision *q2o_quote_current(const q2o_quote *q)
@@ -77,19 +94,19 @@ void q2o_event_release(q2o_event *ev)
         free(ev->u.priced.lines);
         ev->u.priced.lines = NULL;
         ev->u.priced.n_lines = 0;
+        free(ev->u.priced.changes);
+        ev->u.priced.changes = NULL;
+        ev->u.priced.n_changes = 0;
     }
 }
 
 void q2o_event_copy(q2o_event *dst, const q2o_event *src)
 {
     memcpy(dst, src, sizeof *dst);
-    if (src->type == Q2O_EV_PRICED && src->u.priced.n_lines) {
-        size_t bytes = src->u.priced.n_lines * sizeof(q2o_priced_line);
-        dst->u.priced.lines = malloc(bytes);
-        Q2O_CHECK(dst->u.priced.lines != NULL);
-        memcpy(dst->u.priced.lines, src->u.priced.lines, bytes);
-    } else if (src->type == Q2O_EV_PRICED) {
-        dst->u.priced.lines = NULL;
+    if (src->type == Q2O_EV_PRICED) {
+        dst->u.priced.lines = dup_array(src->u.priced.lines, src->u.priced.n_lines, sizeof(q2o_priced_line));
+        dst->u.priced.changes =
+            dup_array(src->u.priced.changes, src->u.priced.n_changes, sizeof(q2o_price_change));
     }
 }
 
@@ -131,4 +148,6 @@ void q2o_revision_set_price(q2o_revision *r, const q2o_ev_priced *p)
     memcpy(r->pricing_fp, p->pricing_fp, Q2O_SHA256_LEN);
     memcpy(r->approval_fp, p->approval_fp, Q2O_SHA256_LEN);
     r->policy_version = p->policy_version;
+    r->one_time_total = p->one_time_total;
+    r->recurring_total = p->recurring_total;
 }

@@ -116,3 +116,14 @@ const char *q2o_price_stage_name(q2o_price_stage s)
 {
     return (unsigned)s < Q2O_ARRAY_LEN(price_stage_names) ? price_stage_names[s] : "?";
 }
+
+static const char *const line_change_names[] = {
+#define Q2O_NAME_LC_(n) #n,
+    Q2O_LINE_CHANGE_LIST(Q2O_NAME_LC_)
+#undef Q2O_NAME_LC_
+};
+
+const char *q2o_line_change_name(q2o_line_change c)
+{
+    return (unsigned)c < Q2O_ARRAY_LEN(line_change_names) ? line_change_names[c] : "?";
+}

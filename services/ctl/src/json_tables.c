@@ -115,6 +115,9 @@ static const jm_field price_f[] = {
     PL(cost_total),
     F(I32, q2o_line_price, margin_bp, "margin_bp"),
     F(TIME, q2o_line_price, promo_ends_at, "promo_ends_at"),
+    PL(one_time_total),
+    F(I32, q2o_line_price, term_months, "term_months"),
+    F(STR, q2o_line_price, promo_code, "promo_code"),
 };
 #undef PL
 static REC(jt_price, "LinePrice", price_f);
@@ -266,6 +269,7 @@ static const jm_field revision_f[] = {
     F(I32, RV, margin_bp, "margin_bp"), F(I32, RV, max_discount_bp, "max_discount_bp"),
     RI(catalog_version), RI(pricebook_version),
     RT(priced_at), RT(price_valid_until), RT(promo_ends_at),
+    RI(one_time_total), RI(recurring_total),
     RH(pricing_fp), RH(approval_fp),
     RI(policy_version),
     F(BOOL, RV, approval_required, "approval_required"),

@@ -82,7 +82,7 @@ static int cmd_write(const q2o_codec *codec, const char *dir)
         q2o_event ev;
         q2o_sample_event((q2o_event_type)t, PRICED_LINES, SEED, &ev);
         q2o_err e = q2o_codec_encode_event(codec, &ev, &buf, &len);
-        free(ev.type == Q2O_EV_PRICED ? ev.u.priced.lines : NULL);
+        q2o_event_release(&ev);
         rc |= emit(dir, q2o_event_type_name((q2o_event_type)t), e, buf, len);
     }
     for (int t = Q2O_CMD_NONE + 1; t < Q2O_CMD__COUNT; t++) {
@@ -116,7 +116,7 @@ static q2o_err reencode(const q2o_codec *codec, const uint8_t *in, size_t n, uin
     case Q2O_CODEC_EVENT:
         if (!(e = q2o_codec_decode_event(codec, in, n, &u.ev, detail, size)))
             e = q2o_codec_encode_event(codec, &u.ev, out, out_len);
-        free(u.ev.type == Q2O_EV_PRICED ? u.ev.u.priced.lines : NULL);
+        q2o_event_release(&u.ev);
         return e;
     case Q2O_CODEC_COMMAND:
         return (e = q2o_codec_decode_command(codec, in, n, &u.cmd, detail, size)) ? e

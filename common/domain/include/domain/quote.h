@@ -14,10 +14,11 @@
  * quote's head hash (q2o_event_hash), so any change to history is
  * detectable and the head hash summarises the whole history.
  *
- * Memory: q2o_quote owns a heap array of the current revision's lines.
+ * Memory: q2o_quote owns heap arrays of the current revision's lines and
+ * of the parent revision's priced baseline.
  * q2o_quote_new/_free allocate and free the whole state; _init/_release work
- * on caller memory; _copy deep-copies. A q2o_event of type PRICED owns a heap
- * array of line prices: q2o_event_release frees it; q2o_decision_release
+ * on caller memory; _copy deep-copies. A q2o_event of type PRICED owns heap
+ * arrays of line prices and of changes: q2o_event_release frees them; q2o_decision_release
  * releases every event of a decision. Everything else is plain data.
  *
  * Thread safety: functions touch only their arguments; a state may be read
@@ -43,6 +44,17 @@ typedef struct q2o_conversion {
     uint8_t snapshot_hash[Q2O_SHA256_LEN];
 } q2o_conversion;
 
+/* A line as it was priced when the next revision was created: the
+ * baseline the next QuotePriced compares against. */
+typedef struct q2o_line_baseline {
+    char line_id[Q2O_ID_MAX];
+    char offering_id[Q2O_ID_MAX];
+    int64_t quantity;
+    int32_t discount_bp;
+    int64_t override_unit_price;
+    int64_t net_total;
+} q2o_line_baseline;
+
 typedef struct q2o_revision {
     int32_t number;                  /* 1, 2, ... */
     int32_t parent;                  /* revision it was created from; 0 for Rev 1 */
@@ -56,6 +68,7 @@ typedef struct q2o_revision {
     int32_t margin_bp, max_discount_bp;
     int64_t catalog_version, pricebook_version;
     q2o_time_ms priced_at, price_valid_until, promo_ends_at;
+    int64_t one_time_total, recurring_total; /* net once, net per month */
     uint8_t pricing_fp[Q2O_SHA256_LEN];
     /* approval */
     uint8_t approval_fp[Q2O_SHA256_LEN]; /* content fingerprint computed at pricing */
@@ -109,6 +122,10 @@ typedef struct q2o_quote {
     /* lines of the current (last) revision; earlier revisions never change */
     q2o_line *lines;
     uint32_t n_lines, cap_lines;
+    /* the parent revision's lines as priced, captured when the current
+     * revision was created (heap; NULL for Rev 1) */
+    q2o_line_baseline *baseline;
+    uint32_t n_baseline;
 } q2o_quote;
 
 void q2o_quote_init(q2o_quote *q);
@@ -225,12 +242,32 @@ typedef enum q2o_event_type {
 const char *q2o_event_type_name(q2o_event_type t); /* "QuotePriced" */
 int q2o_event_type_parse(const char *name);
 
-/* One line of a QuotePriced snapshot. */
+/* One line of a QuotePriced snapshot, with its price waterfall. */
 typedef struct q2o_priced_line {
     char line_id[Q2O_ID_MAX];
     char display_name[Q2O_NAME_MAX];
     q2o_line_price price;
+    q2o_line_trace trace;            /* which rule, which version, which input */
 } q2o_priced_line;
+
+/* What repricing a revision changed against the revision it was created
+ * from (SPEC: a reprice after approval or presentation happens in a new
+ * revision, and its QuotePriced names what changed). */
+#define Q2O_LINE_CHANGE_LIST(X) X(UNCHANGED) X(ADDED) X(CHANGED) X(REMOVED)
+typedef enum q2o_line_change {
+#define Q2O_ENUM_LC_(n) Q2O_LC_##n,
+    Q2O_LINE_CHANGE_LIST(Q2O_ENUM_LC_)
+#undef Q2O_ENUM_LC_
+    Q2O_LC__COUNT
+} q2o_line_change;
+const char *q2o_line_change_name(q2o_line_change c);
+
+typedef struct q2o_price_change {
+    char line_id[Q2O_ID_MAX];
+    q2o_line_change kind;            /* ADDED, CHANGED or REMOVED (unchanged lines are omitted) */
+    int64_t previous_quantity, quantity;
+    int64_t previous_net, net;       /* net_total (contract value) before and after */
+} q2o_price_change;
 
 typedef struct q2o_ev_priced {
     uint32_t n_lines;
@@ -242,6 +279,13 @@ typedef struct q2o_ev_priced {
     uint8_t pricing_fp[Q2O_SHA256_LEN];
     uint8_t approval_fp[Q2O_SHA256_LEN];
     int64_t policy_version;
+    int64_t one_time_total;          /* net of one-time charges */
+    int64_t recurring_total;         /* net recurring charges per month */
+    char catalog_id[Q2O_CODE_MAX];
+    char pricebook_id[Q2O_CODE_MAX];
+    int32_t compared_revision;       /* the revision the changes are against; 0 = none */
+    uint32_t n_changes;
+    q2o_price_change *changes;       /* heap, owned by the event */
 } q2o_ev_priced;
 
 typedef struct q2o_event {
