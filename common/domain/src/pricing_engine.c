@@ -72,7 +72,8 @@
  *              promotions covering the offering whose window holds the
  *              date, the single one that takes the most off this line (ties:
  *              the first in catalog order; one that takes nothing is not
- *              applied). Promotions never stack. amount_off_unit > 0 takes
+ *              applied; at most the first 32 covering the offering are
+              considered). Promotions never stack. amount_off_unit > 0 takes
  *              amount_off_unit x q, else discount_bp takes a percentage;
  *              either is capped at `after` so a price never goes below zero.
  *              The line's promo_code and promo_ends_at record it.

@@ -14,8 +14,9 @@
 #include "core/strutil.h"
 #include "pricing_engine_internal.h"
 
-/* Automatic promotions considered per line; the catalog index itself
- * gathers at most 32 per offering (see catalog.c). */
+/* Automatic promotions considered per line: the first 32 covering the
+ * offering, in catalog order (q2o_catalog_auto_promotions has no cursor;
+ * a catalog with more per offering is beyond what a rep can explain). */
 #define PE_MAX_AUTO_PROMOS 32
 
 void pe_violate(q2o_price_output *out, q2o_err code, const char *line_id, const char *detail)
