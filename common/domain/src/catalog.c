@@ -81,6 +81,7 @@ struct q2o_catalog_index {
     uint32_t *rule_run_start;       /* first rule of a group -> its run in rule_ptrs */
     uint32_t *rule_run_len;
     int sealed;
+    q2o_err seal_err;       /* a failed seal stays failed: its indexes are partial */
 };
 
 /* A key: a string within a scope (the price book of a price; 0 otherwise). */
@@ -357,13 +358,10 @@ static void index_rules(q2o_catalog *c)
     }
 }
 
-q2o_err q2o_catalog_seal(q2o_catalog *c, char *detail, size_t detail_size)
+static q2o_err seal_indexes(q2o_catalog *c, char *detail, size_t detail_size)
 {
     q2o_catalog_index *x = c->index;
     uint32_t d;
-    if (x->sealed)
-        return Q2O_OK;
-    x->sealed = 1; /* item_key/map_find may run from here on */
     x->price_base = xcalloc(c->n_pricebooks + 1u, sizeof *x->price_base);
     for (uint32_t i = 0; i < c->n_pricebooks; i++) {
         Q2O_CHECK(x->n_prices <= UINT32_MAX - c->pricebooks[i].n_prices);
@@ -404,6 +402,24 @@ q2o_err q2o_catalog_seal(q2o_catalog *c, char *detail, size_t detail_size)
     index_rules(c);
     index_auto_promotions(c);
     return Q2O_OK;
+}
+
+q2o_err q2o_catalog_seal(q2o_catalog *c, char *detail, size_t detail_size)
+{
+    q2o_catalog_index *x = c->index;
+    q2o_err e;
+    if (x->seal_err) {
+        snprintf(detail, detail_size, "the catalog failed to seal before; build a new one");
+        return x->seal_err;
+    }
+    if (x->sealed)
+        return Q2O_OK;
+    x->sealed = 1; /* item_key/map_find may run from here on */
+    if ((e = seal_indexes(c, detail, detail_size)) != Q2O_OK) {
+        x->sealed = 0; /* lookups on the partial indexes abort, as before sealing */
+        x->seal_err = e;
+    }
+    return e;
 }
 
 /* ---------------------------------------------------------------- lookups */
@@ -550,26 +566,24 @@ uint32_t q2o_catalog_auto_promotions(const q2o_catalog *c, const char *offering_
                                      uint32_t max)
 {
     const q2o_catalog_index *x = c->index;
-    uint32_t n = 0;
-    /* catalog order: merge the "everything" list with the offering's chain */
-    const q2o_cat_promotion *found[Q2O_CAT_MAX_REFUSED * 4];
-    uint32_t nf = 0;
-    for (uint32_t i = 0; i < x->n_auto_all && nf < Q2O_ARRAY_LEN(found); i++)
-        found[nf++] = x->auto_all[i];
-    for (uint32_t i = find1(c, MAP_AUTO_PROMO, offering_id); i && nf < Q2O_ARRAY_LEN(found);
-         i = map_next(c, MAP_AUTO_PROMO, i))
-        found[nf++] = &c->promotions[x->auto_items[i - 1]];
-    for (uint32_t i = 1; i < nf; i++) /* insertion sort by catalog position */
-        for (uint32_t j = i; j > 0 && found[j] < found[j - 1]; j--) {
-            const q2o_cat_promotion *t = found[j];
-            found[j] = found[j - 1];
-            found[j - 1] = t;
+    const q2o_cat_promotion *p, *last = NULL;
+    uint32_t n = 0, a = 0;
+    /* Merge two lists that are each in catalog order: the promotions covering
+     * everything and the offering's chain (a promotion naming the offering
+     * twice appears twice in a row there). No buffer, so no cap. */
+    for (uint32_t i = find1(c, MAP_AUTO_PROMO, offering_id); a < x->n_auto_all || i;) {
+        const q2o_cat_promotion *chain = i ? &c->promotions[x->auto_items[i - 1]] : NULL;
+        if (a < x->n_auto_all && (!chain || x->auto_all[a] < chain)) {
+            p = x->auto_all[a++];
+        } else {
+            p = chain;
+            i = map_next(c, MAP_AUTO_PROMO, i);
         }
-    for (uint32_t i = 0; i < nf; i++) {
-        if (i > 0 && found[i] == found[i - 1])
+        if (p == last)
             continue;
+        last = p;
         if (n < max)
-            out[n] = found[i];
+            out[n] = p;
         n++;
     }
     return n;
