@@ -248,11 +248,10 @@ q2o_catalog *q2o_catalog_new(void)
     return c;
 }
 
-void q2o_catalog_free(q2o_catalog *c)
+/* Drop the indexes (not the arena): the catalog is unsealed again. */
+static void index_release(q2o_catalog_index *x)
 {
-    if (!c)
-        return;
-    q2o_catalog_index *x = c->index;
+    arena_block *arena = x->arena;
     for (int m = 0; m < MAP__COUNT; m++)
         map_free(&x->maps[m]);
     free(x->price_base);
@@ -262,6 +261,16 @@ void q2o_catalog_free(q2o_catalog *c)
     free(x->rule_ptrs);
     free(x->rule_run_start);
     free(x->rule_run_len);
+    memset(x, 0, sizeof *x);
+    x->arena = arena;
+}
+
+void q2o_catalog_free(q2o_catalog *c)
+{
+    if (!c)
+        return;
+    q2o_catalog_index *x = c->index;
+    index_release(x);
     for (arena_block *b = x->arena, *next; b; b = next) {
         next = b->next;
         free(b);
@@ -357,13 +366,10 @@ static void index_rules(q2o_catalog *c)
     }
 }
 
-q2o_err q2o_catalog_seal(q2o_catalog *c, char *detail, size_t detail_size)
+static q2o_err seal_build(q2o_catalog *c, char *detail, size_t detail_size)
 {
     q2o_catalog_index *x = c->index;
     uint32_t d;
-    if (x->sealed)
-        return Q2O_OK;
-    x->sealed = 1; /* item_key/map_find may run from here on */
     x->price_base = xcalloc(c->n_pricebooks + 1u, sizeof *x->price_base);
     for (uint32_t i = 0; i < c->n_pricebooks; i++) {
         Q2O_CHECK(x->n_prices <= UINT32_MAX - c->pricebooks[i].n_prices);
@@ -404,6 +410,18 @@ q2o_err q2o_catalog_seal(q2o_catalog *c, char *detail, size_t detail_size)
     index_rules(c);
     index_auto_promotions(c);
     return Q2O_OK;
+}
+
+q2o_err q2o_catalog_seal(q2o_catalog *c, char *detail, size_t detail_size)
+{
+    q2o_catalog_index *x = c->index;
+    if (x->sealed)
+        return Q2O_OK;
+    x->sealed = 1; /* item_key/map_find may run from here on */
+    q2o_err rc = seal_build(c, detail, detail_size);
+    if (rc != Q2O_OK)
+        index_release(x); /* refused: unsealed, no half-built index left for lookups */
+    return rc;
 }
 
 /* ---------------------------------------------------------------- lookups */
@@ -546,31 +564,29 @@ int q2o_promotion_covers(const q2o_cat_promotion *p, const char *offering_id)
     return p->n_offerings == 0;
 }
 
+/* Merge the "everything" list with the offering's chain: both are in
+ * catalog order and disjoint, so the merge is in catalog order with no
+ * scratch space and no limit on how many there are. */
 uint32_t q2o_catalog_auto_promotions(const q2o_catalog *c, const char *offering_id, const q2o_cat_promotion **out,
                                      uint32_t max)
 {
     const q2o_catalog_index *x = c->index;
-    uint32_t n = 0;
-    /* catalog order: merge the "everything" list with the offering's chain */
-    const q2o_cat_promotion *found[Q2O_CAT_MAX_REFUSED * 4];
-    uint32_t nf = 0;
-    for (uint32_t i = 0; i < x->n_auto_all && nf < Q2O_ARRAY_LEN(found); i++)
-        found[nf++] = x->auto_all[i];
-    for (uint32_t i = find1(c, MAP_AUTO_PROMO, offering_id); i && nf < Q2O_ARRAY_LEN(found);
-         i = map_next(c, MAP_AUTO_PROMO, i))
-        found[nf++] = &c->promotions[x->auto_items[i - 1]];
-    for (uint32_t i = 1; i < nf; i++) /* insertion sort by catalog position */
-        for (uint32_t j = i; j > 0 && found[j] < found[j - 1]; j--) {
-            const q2o_cat_promotion *t = found[j];
-            found[j] = found[j - 1];
-            found[j - 1] = t;
+    const q2o_cat_promotion *last = NULL;
+    uint32_t n = 0, a = 0, i = find1(c, MAP_AUTO_PROMO, offering_id);
+    while (a < x->n_auto_all || i) {
+        const q2o_cat_promotion *chained = i ? &c->promotions[x->auto_items[i - 1]] : NULL, *p;
+        if (a < x->n_auto_all && (!chained || x->auto_all[a] < chained)) {
+            p = x->auto_all[a++];
+        } else {
+            p = chained;
+            i = map_next(c, MAP_AUTO_PROMO, i);
         }
-    for (uint32_t i = 0; i < nf; i++) {
-        if (i > 0 && found[i] == found[i - 1])
-            continue;
+        if (p == last)
+            continue; /* the offering is listed twice in one promotion */
         if (n < max)
-            out[n] = found[i];
+            out[n] = p;
         n++;
+        last = p;
     }
     return n;
 }
