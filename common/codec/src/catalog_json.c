@@ -253,7 +253,7 @@ static int read_int(loader *ld, json_t *v, const jfield *f, int64_t *out)
 {
     if (json_is_real(v) && f->kind == J_AMOUNT) {
         report(ld, Q2O_FIELD_INVALID,
-               "amounts are integers in minor units (5000 for 50.00), never decimal numbers: got %.17g",
+               "amounts are integers in minor units (5000 for 50.00), never decimal numbers: got %.15g",
                json_real_value(v));
         return -1;
     }

@@ -293,7 +293,7 @@ static void check_price(checker *k, uint32_t p, uint32_t e)
     const q2o_cat_price *pr = &k->c->pricebooks[p].prices[e];
     at(k, "$.price_books[%u].prices[%u].offering_id", p, e);
     known_offering(k, pr->offering_id);
-    at(k, "$.price_books[%u].prices[%u]", p, e);
+    at(k, "$.price_books[%u].prices[%u].unit_price", p, e);
     if (pr->unit_price < -1 || pr->unit_price > Q2O_MAX_AMOUNT)
         bad(k, Q2O_MONEY_OVERFLOW, "unit_price %lld is outside 0..%lld (-1 = blocks only)",
             (long long)pr->unit_price, (long long)Q2O_MAX_AMOUNT);
