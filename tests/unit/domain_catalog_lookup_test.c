@@ -277,3 +277,41 @@ Test(catalog_lookup, a_refused_seal_stays_refused_until_fixed)
     cr_assert_not_null(q2o_catalog_offering(c, "O2"));
     q2o_catalog_free(c);
 }
+
+typedef struct seen {
+    uint32_t n;
+    char path[4][96];
+} seen;
+
+static void collect(void *ctx, const char *path, q2o_err code, const char *message)
+{
+    seen *s = ctx;
+    (void)code;
+    (void)message;
+    if (s->n < 4)
+        Q2O_STRCPY(s->path[s->n], path);
+    s->n++;
+}
+
+/* q2o_catalog_check works on catalogs built in code too, with the same
+ * locations the loader would give. */
+Test(catalog_check, a_catalog_built_in_code_gets_the_same_located_checks)
+{
+    q2o_catalog *c = q2o_catalog_new();
+    offerings(c, 2);
+    q2o_cat_offering *b = &c->offerings[0];
+    b->min_quantity = c->offerings[1].min_quantity = 1;
+    b->n_groups = 1;
+    b->groups = q2o_catalog_alloc(c, 1, sizeof *b->groups);
+    Q2O_STRCPY(b->groups[0].id, "g");
+    b->groups[0].n_options = 2;
+    b->groups[0].options = q2o_catalog_alloc(c, 2, sizeof *b->groups[0].options);
+    Q2O_STRCPY(b->groups[0].options[0], "O1");
+    Q2O_STRCPY(b->groups[0].options[1], "MISSING");
+    sealed(c);
+    seen s = {0};
+    cr_assert_eq(q2o_catalog_check(c, collect, &s), 1);
+    cr_assert_str_eq(s.path[0], "$.offerings[0].option_groups[0].options[1]");
+    cr_assert_eq(q2o_catalog_check(c, NULL, NULL), 1, "counts without a reporter");
+    q2o_catalog_free(c);
+}
