@@ -81,7 +81,6 @@ struct q2o_catalog_index {
     uint32_t *rule_run_start;       /* first rule of a group -> its run in rule_ptrs */
     uint32_t *rule_run_len;
     int sealed;
-    q2o_err seal_err;       /* a failed seal stays failed: its indexes are partial */
 };
 
 /* A key: a string within a scope (the price book of a price; 0 otherwise). */
@@ -249,11 +248,10 @@ q2o_catalog *q2o_catalog_new(void)
     return c;
 }
 
-void q2o_catalog_free(q2o_catalog *c)
+/* Drop the indexes (not the arena): the catalog is unsealed again. */
+static void index_release(q2o_catalog_index *x)
 {
-    if (!c)
-        return;
-    q2o_catalog_index *x = c->index;
+    arena_block *arena = x->arena;
     for (int m = 0; m < MAP__COUNT; m++)
         map_free(&x->maps[m]);
     free(x->price_base);
@@ -263,6 +261,16 @@ void q2o_catalog_free(q2o_catalog *c)
     free(x->rule_ptrs);
     free(x->rule_run_start);
     free(x->rule_run_len);
+    memset(x, 0, sizeof *x);
+    x->arena = arena;
+}
+
+void q2o_catalog_free(q2o_catalog *c)
+{
+    if (!c)
+        return;
+    q2o_catalog_index *x = c->index;
+    index_release(x);
     for (arena_block *b = x->arena, *next; b; b = next) {
         next = b->next;
         free(b);
@@ -358,7 +366,7 @@ static void index_rules(q2o_catalog *c)
     }
 }
 
-static q2o_err seal_indexes(q2o_catalog *c, char *detail, size_t detail_size)
+static q2o_err seal_build(q2o_catalog *c, char *detail, size_t detail_size)
 {
     q2o_catalog_index *x = c->index;
     uint32_t d;
@@ -407,19 +415,13 @@ static q2o_err seal_indexes(q2o_catalog *c, char *detail, size_t detail_size)
 q2o_err q2o_catalog_seal(q2o_catalog *c, char *detail, size_t detail_size)
 {
     q2o_catalog_index *x = c->index;
-    q2o_err e;
-    if (x->seal_err) {
-        snprintf(detail, detail_size, "the catalog failed to seal before; build a new one");
-        return x->seal_err;
-    }
     if (x->sealed)
         return Q2O_OK;
     x->sealed = 1; /* item_key/map_find may run from here on */
-    if ((e = seal_indexes(c, detail, detail_size)) != Q2O_OK) {
-        x->sealed = 0; /* lookups on the partial indexes abort, as before sealing */
-        x->seal_err = e;
-    }
-    return e;
+    q2o_err rc = seal_build(c, detail, detail_size);
+    if (rc != Q2O_OK)
+        index_release(x); /* refused: unsealed, no half-built index left for lookups */
+    return rc;
 }
 
 /* ---------------------------------------------------------------- lookups */
@@ -562,29 +564,29 @@ int q2o_promotion_covers(const q2o_cat_promotion *p, const char *offering_id)
     return p->n_offerings == 0;
 }
 
+/* Merge the "everything" list with the offering's chain: both are in
+ * catalog order and disjoint, so the merge is in catalog order with no
+ * scratch space and no limit on how many there are. */
 uint32_t q2o_catalog_auto_promotions(const q2o_catalog *c, const char *offering_id, const q2o_cat_promotion **out,
                                      uint32_t max)
 {
     const q2o_catalog_index *x = c->index;
-    const q2o_cat_promotion *p, *last = NULL;
-    uint32_t n = 0, a = 0;
-    /* Merge two lists that are each in catalog order: the promotions covering
-     * everything and the offering's chain (a promotion naming the offering
-     * twice appears twice in a row there). No buffer, so no cap. */
-    for (uint32_t i = find1(c, MAP_AUTO_PROMO, offering_id); a < x->n_auto_all || i;) {
-        const q2o_cat_promotion *chain = i ? &c->promotions[x->auto_items[i - 1]] : NULL;
-        if (a < x->n_auto_all && (!chain || x->auto_all[a] < chain)) {
+    const q2o_cat_promotion *last = NULL;
+    uint32_t n = 0, a = 0, i = find1(c, MAP_AUTO_PROMO, offering_id);
+    while (a < x->n_auto_all || i) {
+        const q2o_cat_promotion *chained = i ? &c->promotions[x->auto_items[i - 1]] : NULL, *p;
+        if (a < x->n_auto_all && (!chained || x->auto_all[a] < chained)) {
             p = x->auto_all[a++];
         } else {
-            p = chain;
+            p = chained;
             i = map_next(c, MAP_AUTO_PROMO, i);
         }
         if (p == last)
-            continue;
-        last = p;
+            continue; /* the offering is listed twice in one promotion */
         if (n < max)
             out[n] = p;
         n++;
+        last = p;
     }
     return n;
 }

@@ -241,7 +241,10 @@ static void apply(q2o_quote *q, const q2o_event *e)
     case Q2O_EV_TERMS_CHANGED: cur(q)->terms = e->u.terms; back_to_draft(q); break;
     case Q2O_EV_NOTE_ADDED: cur(q)->n_notes++; break;
     case Q2O_EV_OWNER_REASSIGNED: Q2O_STRCPY(q->header.owner_id, e->u.owner_id); break;
-    case Q2O_EV_PRICED: apply_priced(q, &e->u.priced); break;
+    case Q2O_EV_PRICED:
+        apply_priced(q, &e->u.priced);
+        cur(q)->priced_at = e->at;
+        break;
     case Q2O_EV_VALIDATION_FAILED: break; /* recorded for friction analytics; state unchanged */
     case Q2O_EV_APPROVAL_REQUIRED:
     case Q2O_EV_SUBMITTED:

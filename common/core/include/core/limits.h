@@ -51,6 +51,20 @@
 /* Contract terms in months (50 years). */
 #define Q2O_MAX_TERM_MONTHS 600
 
+/* A catalog document (JSON): 100,000 offerings with their price book
+ * entries are about 40 MiB; the bound keeps a hostile file from making the
+ * loader allocate without limit. */
+#define Q2O_MAX_CATALOG_BYTES (256u * 1024u * 1024u)
+
+/* Items of one array of a catalog document (offerings, entries of a price
+ * book, options of a group, ...): counts are uint32 in the model. */
+#define Q2O_MAX_CATALOG_ITEMS 4000000u
+
+/* Problems kept per catalog load (the rest are counted): a thousand is
+ * more than anyone reads, and a broken generator should not make the error
+ * list larger than the catalog. */
+#define Q2O_MAX_CATALOG_ERRORS 1000u
+
 /* One encoded message (command or event) on the wire: bounded so a hostile
  * length can never make a decoder allocate more. A 1,000-line QuotePriced
  * snapshot is about 300 KiB. */
