@@ -81,6 +81,7 @@ static void check_case(const rule_case *rc)
                   rc->then, dump);
         cr_assert_str_eq(f->rule_id, "R", "%s", rc->story);
         cr_assert_gt(strlen(f->remediation), 20u, "%s: remediation '%s'", rc->story, f->remediation);
+        cr_assert(!strstr(f->remediation, "must be -"), "%s: wrapped: %s", rc->story, f->remediation);
     }
     uint32_t want_total = (rc->expect != OK) + (rc->other != OK);
     cr_assert_eq(n, want_total, "%s: %u findings, want %u:%s", rc->story, n, want_total, dump);

@@ -835,7 +835,6 @@ static void rule_recommends(cfg *g, uint32_t i, const q2o_cat_rule *r, uint32_t 
  * evaluated only if line i is its anchor in the rule's scope. */
 static void check_rules(cfg *g, uint32_t i, const q2o_cat_offering *o)
 {
-    const q2o_line *l = &g->lines[i];
     uint32_t nr;
     const q2o_cat_rule *const *rules = q2o_catalog_rules_when(g->c, o->id, &nr);
     for (uint32_t k = 0; k < nr; k++) {
@@ -843,10 +842,7 @@ static void check_rules(cfg *g, uint32_t i, const q2o_cat_offering *o)
         int quote = r->scope == Q2O_SCOPE_QUOTE;
         if (r->scope >= Q2O_SCOPE__COUNT || r->kind >= Q2O_RULE__COUNT)
             continue; /* not a rule this build knows: the loader refuses them */
-        if (r->when.attribute[0]) {
-            const q2o_line_option *opt = line_option(l, r->when.attribute);
-            if (!opt || strcmp(opt->value, r->when.value) != 0)
-                continue;
+        if (r->when.attribute[0]) { /* the entry's head sets attribute=value, or is another line */
             const agg *a = attr_find(g, quote ? g->qchain[i] : g->bchain[i], r->when.attribute, r->when.value);
             if (!a || a->head != i)
                 continue;
