@@ -248,11 +248,9 @@ q2o_catalog *q2o_catalog_new(void)
     return c;
 }
 
-void q2o_catalog_free(q2o_catalog *c)
+/* Drop the indexes (not the arena): unsealed again. */
+static void index_reset(q2o_catalog_index *x)
 {
-    if (!c)
-        return;
-    q2o_catalog_index *x = c->index;
     for (int m = 0; m < MAP__COUNT; m++)
         map_free(&x->maps[m]);
     free(x->price_base);
@@ -262,6 +260,17 @@ void q2o_catalog_free(q2o_catalog *c)
     free(x->rule_ptrs);
     free(x->rule_run_start);
     free(x->rule_run_len);
+    arena_block *arena = x->arena;
+    memset(x, 0, sizeof *x);
+    x->arena = arena;
+}
+
+void q2o_catalog_free(q2o_catalog *c)
+{
+    if (!c)
+        return;
+    q2o_catalog_index *x = c->index;
+    index_reset(x);
     for (arena_block *b = x->arena, *next; b; b = next) {
         next = b->next;
         free(b);
@@ -357,12 +366,11 @@ static void index_rules(q2o_catalog *c)
     }
 }
 
-q2o_err q2o_catalog_seal(q2o_catalog *c, char *detail, size_t detail_size)
+/* Sealing proper; on failure the caller drops the half-built indexes. */
+static q2o_err seal(q2o_catalog *c, char *detail, size_t detail_size)
 {
     q2o_catalog_index *x = c->index;
     uint32_t d;
-    if (x->sealed)
-        return Q2O_OK;
     x->sealed = 1; /* item_key/map_find may run from here on */
     x->price_base = xcalloc(c->n_pricebooks + 1u, sizeof *x->price_base);
     for (uint32_t i = 0; i < c->n_pricebooks; i++) {
@@ -404,6 +412,19 @@ q2o_err q2o_catalog_seal(q2o_catalog *c, char *detail, size_t detail_size)
     index_rules(c);
     index_auto_promotions(c);
     return Q2O_OK;
+}
+
+/* A failed seal must not leave a catalog that looks sealed: its lookups
+ * would answer "absent" from the indexes never built, and sealing it again
+ * would return Q2O_OK. It is left unsealed (lookups abort) instead. */
+q2o_err q2o_catalog_seal(q2o_catalog *c, char *detail, size_t detail_size)
+{
+    if (c->index->sealed)
+        return Q2O_OK;
+    q2o_err e = seal(c, detail, detail_size);
+    if (e != Q2O_OK)
+        index_reset(c->index);
+    return e;
 }
 
 /* ---------------------------------------------------------------- lookups */
