@@ -106,7 +106,36 @@ typedef struct q2o_config_context {
 
 /* Validate lines[0..n) (the whole quote: rules look across lines). Fills
  * *out (zeroed first); returns the number of findings (0 = valid).
- * Q2O_MAX_LINES lines at most; cycles in parent links are a finding. */
+ * Q2O_MAX_LINES lines at most; cycles in parent links are a finding.
+ *
+ * The return value counts every finding, kept or dropped (n_findings +
+ * n_dropped). Findings come in line order, and for one line in this order:
+ * structure (duplicate line id, unknown parent, parent loop:
+ * Q2O_FIELD_INVALID), offering (unknown, inactive, not eligible), placement
+ * (CONFIG_NOT_AN_OPTION), quantity, options set on the line, required
+ * attributes missing, the line's option groups when it is a bundle (subject
+ * = group id), then rules in catalog order.
+ *
+ * Presence: a line whose action is REMOVE is not present: it counts for no
+ * rule and no group, and only its structure is checked. A line whose parent
+ * is unknown tops its own subtree; a loop's first line reached tops it.
+ *
+ * Rules: a rule is judged once per scope (the bundle = the root line's tree,
+ * or the quote), on the first line in line order where its `when` holds;
+ * its finding hangs on that line. A condition on an attribute reads the
+ * value set on the line; an attribute's default does not count as set.
+ * `then` may be met by any present line in scope, the `when` line included.
+ * QUANTITY compares the sums of the quantities of the lines meeting each
+ * side: sum(then) == ceil(sum(when) x num / den). It constrains only when
+ * both sides are present (an absent `then` is no finding: pair it with a
+ * REQUIRES rule for that), and is not judged while one of those quantities
+ * is outside (0, Q2O_MAX_QUANTITY] (that line has QUANTITY_INVALID).
+ *
+ * Suggestions: RECOMMENDS whose `when` holds and `then` is absent, the
+ * `then` of each unmet REQUIRES, and the default of each attribute missing
+ * on a line; identical suggestions are merged, those beyond the maximum
+ * left out. Cost O(lines x options + rules touched); one heap block per
+ * call (aborts on out-of-memory, as the catalog does). */
 uint32_t q2o_configure(const q2o_catalog *c, const q2o_config_context *ctx, const q2o_line *lines, uint32_t n,
                        q2o_config_result *out);
 
