@@ -14,6 +14,7 @@
 #include "core/strutil.h"
 #include "document/confirmation.h"
 #include "document/proposal.h"
+#include "domain/catalog_pricing.h"
 #include "domain/sample.h"
 
 #define T0 1782986400000LL /* 2026-07-02T10:00:00Z */
@@ -23,8 +24,7 @@
 static const q2o_actor rep = {"rep-1", Q2O_ROLE_SALES_REP, 0, ""};
 
 typedef struct bench {
-    q2o_list_catalog catalog;
-    q2o_list_offering offerings[MAX_LINES];
+    q2o_catalog *catalog;
     char ids[MAX_LINES][16], names[MAX_LINES][48];
     q2o_approval_policy policy;
     q2o_quote_env env;
@@ -67,26 +67,68 @@ static void add_line(bench *b, unsigned i)
     c.u.line.n_options = 2;
     Q2O_STRCPY(c.u.line.options[0].name, "finish");
     Q2O_STRCPY(c.u.line.options[0].value, i % 2 ? "oak" : "walnut");
-    Q2O_STRCPY(c.u.line.options[1].name, "size");
-    snprintf(c.u.line.options[1].value, sizeof c.u.line.options[1].value, "S%u", i + 1);
+    Q2O_STRCPY(c.u.line.options[1].name, "size_cm");
+    snprintf(c.u.line.options[1].value, sizeof c.u.line.options[1].value, "%u", 100 + i);
     send(b, &c);
+}
+
+/* One offering per line (every third recurring) with a finish and a size,
+ * one USD price book, a flat freight of 15.00 and 8 % tax. */
+static q2o_catalog *bench_catalog(bench *b, unsigned n)
+{
+    q2o_catalog *c = q2o_catalog_new();
+    char detail[128];
+    Q2O_STRCPY(c->id, "bench");
+    c->n_offerings = n;
+    c->offerings = q2o_catalog_alloc(c, n, sizeof *c->offerings);
+    c->n_pricebooks = 1;
+    c->pricebooks = q2o_catalog_alloc(c, 1, sizeof *c->pricebooks);
+    q2o_cat_pricebook *pb = &c->pricebooks[0];
+    Q2O_STRCPY(pb->id, "PB-USD");
+    Q2O_STRCPY(pb->currency, "USD");
+    pb->version = 1;
+    pb->n_prices = n;
+    pb->prices = q2o_catalog_alloc(c, n, sizeof *pb->prices);
+    for (unsigned i = 0; i < n; i++) {
+        q2o_cat_offering *o = &c->offerings[i];
+        snprintf(b->ids[i], sizeof b->ids[i], "W-%03u", i + 1);
+        snprintf(b->names[i], sizeof b->names[i], "Widget model %03u, solid wood", i + 1);
+        Q2O_STRCPY(o->id, b->ids[i]);
+        Q2O_STRCPY(o->name, b->names[i]);
+        o->charge = i % 3 == 2 ? Q2O_CHARGE_RECURRING : Q2O_CHARGE_ONE_TIME;
+        o->sellable_alone = 1;
+        o->unit_cost = 400;
+        o->min_quantity = 1;
+        o->n_attributes = 2;
+        o->attributes = q2o_catalog_alloc(c, 2, sizeof *o->attributes);
+        Q2O_STRCPY(o->attributes[0].name, "finish");
+        o->attributes[0].n_values = 2;
+        o->attributes[0].values = q2o_catalog_alloc(c, 2, sizeof *o->attributes[0].values);
+        Q2O_STRCPY(o->attributes[0].values[0], "oak");
+        Q2O_STRCPY(o->attributes[0].values[1], "walnut");
+        Q2O_STRCPY(o->attributes[1].name, "size_cm");
+        o->attributes[1].kind = Q2O_ATTR_RANGE;
+        o->attributes[1].min = 1;
+        o->attributes[1].max = 10000;
+        Q2O_STRCPY(pb->prices[i].offering_id, o->id);
+        pb->prices[i].unit_price = 1000 + 137 * (int64_t)i;
+    }
+    c->n_freight_rules = 1;
+    c->freight_rules = q2o_catalog_alloc(c, 1, sizeof *c->freight_rules);
+    Q2O_STRCPY(c->freight_rules[0].currency, "USD");
+    c->freight_rules[0].amount = 1500;
+    c->n_tax_rates = 1;
+    c->tax_rates = q2o_catalog_alloc(c, 1, sizeof *c->tax_rates);
+    c->tax_rates[0].rate_bp = 800;
+    Q2O_CHECK(q2o_catalog_seal(c, detail, sizeof detail) == Q2O_OK);
+    return c;
 }
 
 static void build(bench *b, unsigned n)
 {
-    b->catalog = *q2o_sample_saas_catalog();
-    for (unsigned i = 0; i < n; i++) {
-        snprintf(b->ids[i], sizeof b->ids[i], "W-%03u", i + 1);
-        snprintf(b->names[i], sizeof b->names[i], "Widget model %03u, solid wood", i + 1);
-        q2o_list_offering o = {b->ids[i], b->names[i], 1000 + 137 * (int64_t)i, 400, i % 3 == 2, 0, 0, {NULL}};
-        b->offerings[i] = o;
-    }
-    b->catalog.offerings = b->offerings;
-    b->catalog.n_offerings = n;
-    b->catalog.freight_flat = 1500;
-    b->catalog.tax_bp = 800;
+    b->catalog = bench_catalog(b, n);
     q2o_approval_policy_default(&b->policy);
-    b->env.pricer = q2o_list_pricer(&b->catalog);
+    b->env.pricer = q2o_catalog_pricer(b->catalog);
     b->env.approval = &b->policy;
     b->q = q2o_quote_new();
     q2o_command c = command(b, Q2O_CMD_CREATE_QUOTE);
@@ -176,5 +218,6 @@ int main(int argc, char **argv)
     q2o_document_release(&pdf);
     q2o_document_release(&eml);
     q2o_quote_free(b.q);
+    q2o_catalog_free(b.catalog);
     return 0;
 }

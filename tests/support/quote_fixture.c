@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/strutil.h"
+#include "core/check.h"
+#include "domain/catalog_pricing.h"
 #include "domain/sample.h"
 
 const q2o_actor FX_REP = {"rep-1", Q2O_ROLE_SALES_REP, 0, ""};
@@ -20,12 +22,119 @@ const q2o_actor FX_OPS = {"ops-1", Q2O_ROLE_OPERATIONS, 0, ""};
 const q2o_actor FX_SWEEPER = {"expiry-sweeper", Q2O_ROLE_SYSTEM, 0, ""};
 const q2o_actor FX_STRANGER = {"nobody", Q2O_ROLE_CUSTOMER, 0, "OTHER-CORP"};
 
+static void fx_attribute(q2o_catalog *c, q2o_cat_attribute *a, const char *name, const char *const *values,
+                         int required)
+{
+    uint32_t n = 0;
+    while (values && values[n])
+        n++;
+    Q2O_STRCPY(a->name, name);
+    a->kind = Q2O_ATTR_ENUM;
+    a->required = required;
+    a->n_values = n;
+    a->values = q2o_catalog_alloc(c, n, sizeof *a->values);
+    for (uint32_t i = 0; i < n; i++)
+        Q2O_STRCPY(a->values[i], values[i]);
+}
+
+static void fx_offering_into(q2o_catalog *c, q2o_cat_offering *o, q2o_cat_price *p, const fx_offering *spec)
+{
+    Q2O_STRCPY(o->id, spec->id);
+    Q2O_STRCPY(o->name, spec->name);
+    Q2O_STRCPY(o->uom, "EA");
+    o->charge = spec->recurring ? Q2O_CHARGE_RECURRING : Q2O_CHARGE_ONE_TIME;
+    o->sellable_alone = 1;
+    o->unit_cost = spec->unit_cost;
+    o->min_quantity = 1;
+    o->active_until = spec->active_until;
+    for (int k = 0; k < FX_MAX_ATTRS; k++)
+        o->n_attributes += spec->attr[k] != NULL;
+    o->attributes = q2o_catalog_alloc(c, o->n_attributes, sizeof *o->attributes);
+    for (uint32_t k = 0; k < o->n_attributes; k++)
+        fx_attribute(c, &o->attributes[k], spec->attr[k], spec->values[k], spec->required[k]);
+    Q2O_STRCPY(p->offering_id, spec->id);
+    p->unit_price = spec->unit_price;
+}
+
+static q2o_catalog *fx_catalog_build(const fx_offering *o, uint32_t n, int64_t freight_flat, int32_t tax_bp,
+                                     fx_catalog_edit edit)
+{
+    q2o_catalog *c = q2o_catalog_new();
+    char detail[128] = "";
+    Q2O_STRCPY(c->id, "fx-saas");
+    c->version = 7;
+    c->n_pricebooks = 1;
+    c->pricebooks = q2o_catalog_alloc(c, 1, sizeof *c->pricebooks);
+    q2o_cat_pricebook *pb = &c->pricebooks[0];
+    Q2O_STRCPY(pb->id, "PB-USD");
+    pb->version = 3;
+    Q2O_STRCPY(pb->currency, "USD");
+    pb->n_prices = c->n_offerings = n;
+    pb->prices = q2o_catalog_alloc(c, n, sizeof *pb->prices);
+    c->offerings = q2o_catalog_alloc(c, n, sizeof *c->offerings);
+    for (uint32_t i = 0; i < n; i++)
+        fx_offering_into(c, &c->offerings[i], &pb->prices[i], &o[i]);
+    c->n_promotions = 1;
+    c->promotions = q2o_catalog_alloc(c, 1, sizeof *c->promotions);
+    Q2O_STRCPY(c->promotions[0].code, "JULY2026");
+    Q2O_STRCPY(c->promotions[0].name, "July 2026");
+    c->promotions[0].version = 1;
+    c->promotions[0].discount_bp = 500;
+    c->promotions[0].starts_at = Q2O_SAMPLE_JULY_1;
+    c->promotions[0].ends_at = Q2O_SAMPLE_AUGUST_1;
+    if (freight_flat) {
+        c->n_freight_rules = 1;
+        c->freight_rules = q2o_catalog_alloc(c, 1, sizeof *c->freight_rules);
+        Q2O_STRCPY(c->freight_rules[0].id, "FLAT");
+        Q2O_STRCPY(c->freight_rules[0].currency, "USD");
+        c->freight_rules[0].kind = Q2O_FREIGHT_FLAT;
+        c->freight_rules[0].amount = freight_flat;
+    }
+    c->n_tax_rates = 1;
+    c->tax_rates = q2o_catalog_alloc(c, 1, sizeof *c->tax_rates);
+    c->tax_rates[0].rate_bp = tax_bp;
+    if (edit)
+        edit(c);
+    cr_assert_eq(q2o_catalog_seal(c, detail, sizeof detail), Q2O_OK, "fixture catalog: %s", detail);
+    return c;
+}
+
+q2o_catalog *fx_catalog_new(const fx_offering *o, uint32_t n, int64_t freight_flat, int32_t tax_bp)
+{
+    return fx_catalog_build(o, n, freight_flat, tax_bp, NULL);
+}
+
+static const char *const support_levels[] = {"24x7", "BUSINESS_HOURS", NULL};
+
+q2o_catalog *fx_saas_catalog_with(fx_catalog_edit edit)
+{
+    const fx_offering o[] = {
+        {"SAAS-ENT-USER", "Enterprise Suite - user subscription", 5000, 1000, 1, 0, {NULL}, {NULL}, {0}},
+        {"SUPPORT-PREMIUM", "Premium Support (24x7)", 1000, 300, 1, 0, {"support_level"}, {support_levels}, {1}},
+        {"IMPL-SERVICE", "Implementation Service", 2500000, 1500000, 0, 0, {NULL}, {NULL}, {0}},
+        {"LEGACY-ADDON", "Legacy Add-on (retired)", 100, 10, 0, Q2O_SAMPLE_JULY_1, {NULL}, {NULL}, {0}},
+    };
+    return fx_catalog_build(o, Q2O_ARRAY_LEN(o), 0, 0, edit);
+}
+
+q2o_catalog *fx_saas_catalog(void)
+{
+    return fx_saas_catalog_with(NULL);
+}
+
+void fx_use_catalog(fx *f, q2o_catalog *c)
+{
+    q2o_catalog_free(f->catalog);
+    f->catalog = c;
+    f->env.pricer = q2o_catalog_pricer(c);
+    f->env.catalog = c;
+}
+
 void fx_init(fx *f)
 {
     memset(f, 0, sizeof *f);
-    f->catalog = *q2o_sample_saas_catalog();
     q2o_approval_policy_default(&f->policy);
-    f->env.pricer = q2o_list_pricer(&f->catalog);
+    fx_use_catalog(f, fx_saas_catalog());
     f->env.approval = &f->policy;
     f->q = q2o_quote_new();
     f->now = FX_T0;
@@ -33,6 +142,8 @@ void fx_init(fx *f)
 
 void fx_release(fx *f)
 {
+    q2o_catalog_free(f->catalog);
+    f->catalog = NULL;
     q2o_decision_release(&f->last);
     for (size_t i = 0; i < f->n_log; i++)
         q2o_event_release(&f->log[i]);

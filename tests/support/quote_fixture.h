@@ -7,14 +7,44 @@
 #ifndef Q2O_QUOTE_FIXTURE_H
 #define Q2O_QUOTE_FIXTURE_H
 
+#include "domain/catalog.h"
 #include "domain/quote.h"
 
 /* 2026-07-02T10:00:00Z: the seed's audit example day. */
 #define FX_T0 1782986400000LL
 #define FX_DAY 86400000LL
 
+/* An offering of a fixture catalog: list and cost per unit (per month
+ * when recurring), retired from active_until (0 = never), with up to two
+ * enumerated attributes (values NULL-terminated; required or optional). */
+#define FX_MAX_ATTRS 2
+typedef struct fx_offering {
+    const char *id, *name;
+    int64_t unit_price, unit_cost;
+    int recurring;
+    q2o_time_ms active_until;
+    const char *attr[FX_MAX_ATTRS];
+    const char *const *values[FX_MAX_ATTRS];
+    int required[FX_MAX_ATTRS];
+} fx_offering;
+
+/* A sealed catalog ("fx-saas" version 7, price book "PB-USD" version 3 for
+ * USD in any market and channel, 30-day price validity) of these
+ * offerings, with the JULY2026 promotion (5 %, July 2026, every offering),
+ * a flat freight (0 = none) and a default tax rate. */
+q2o_catalog *fx_catalog_new(const fx_offering *o, uint32_t n, int64_t freight_flat, int32_t tax_bp);
+
+/* The lifecycle seed's SaaS practice case: SAAS-ENT-USER 50.00/user/month
+ * (cost 10.00), SUPPORT-PREMIUM 10.00/user/month (cost 3.00, required
+ * support_level: 24x7 or BUSINESS_HOURS), IMPL-SERVICE 25,000.00 once
+ * (cost 15,000.00), LEGACY-ADDON retired on 2026-07-01. */
+q2o_catalog *fx_saas_catalog(void);
+/* The same, changed by edit before it is sealed (rules, bundles, ...). */
+typedef void (*fx_catalog_edit)(q2o_catalog *c);
+q2o_catalog *fx_saas_catalog_with(fx_catalog_edit edit);
+
 typedef struct fx {
-    q2o_list_catalog catalog;
+    q2o_catalog *catalog;       /* owned; fx_use_catalog replaces it */
     q2o_approval_policy policy;
     q2o_quote_env env;
     q2o_quote *q;
@@ -30,6 +60,8 @@ extern const q2o_actor FX_REP, FX_MANAGER, FX_DESK, FX_FINANCE, FX_LEGAL, FX_DOC
 
 void fx_init(fx *f);
 void fx_release(fx *f);
+/* Price with catalog c from now on (f takes it; the previous one is freed). */
+void fx_use_catalog(fx *f, q2o_catalog *c);
 
 /* A command of `type` from `actor` for the fixture's quote, ids filled. */
 q2o_command fx_cmd(fx *f, q2o_command_type type, const q2o_actor *actor);

@@ -7,6 +7,20 @@
 
 #include "core/strutil.h"
 
+static const char *const finishes[] = {"oak", "walnut", NULL};
+
+/* Sizes S1..S80: the enumeration of the "size" attribute. */
+static const char *const *sizes(void)
+{
+    static char names[DQ_MAX_LINES][8];
+    static const char *list[DQ_MAX_LINES + 1];
+    for (unsigned i = 0; i < DQ_MAX_LINES; i++) {
+        snprintf(names[i], sizeof names[i], "S%u", i + 1);
+        list[i] = names[i];
+    }
+    return list;
+}
+
 static void make_catalog(dq *d, unsigned n, const char *first_name)
 {
     for (unsigned i = 0; i < n; i++) {
@@ -14,13 +28,11 @@ static void make_catalog(dq *d, unsigned n, const char *first_name)
         snprintf(d->names[i], sizeof d->names[i], "Widget model %02u", i + 1);
         if (i == 0 && first_name)
             q2o_strlcpy(d->names[0], first_name, sizeof d->names[0]);
-        q2o_list_offering o = {d->ids[i], d->names[i], 1000 + 137 * (int64_t)i, 400, i % 3 == 2, 0, 0, {NULL}};
+        fx_offering o = {d->ids[i], d->names[i], 1000 + 137 * (int64_t)i, 400, i % 3 == 2, 0,
+                         {"finish", "size"}, {finishes, sizes()}, {0, 0}};
         d->offerings[i] = o;
     }
-    d->f.catalog.offerings = d->offerings;
-    d->f.catalog.n_offerings = n;
-    d->f.catalog.freight_flat = 1500;
-    d->f.catalog.tax_bp = 800;
+    fx_use_catalog(&d->f, fx_catalog_new(d->offerings, n, 1500, 800));
 }
 
 static void add_line(dq *d, unsigned i, int64_t qty)

@@ -14,7 +14,7 @@
 
 typedef struct dq {
     fx f;
-    q2o_list_offering offerings[DQ_MAX_LINES];
+    fx_offering offerings[DQ_MAX_LINES];
     char ids[DQ_MAX_LINES][16];
     char names[DQ_MAX_LINES][Q2O_NAME_MAX];
 } dq;

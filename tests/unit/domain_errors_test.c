@@ -60,6 +60,104 @@ static void lines_removed(fx *g)
     cr_assert_eq(fx_send(g, &c), Q2O_OK);
 }
 
+/* ---- catalog rules (the configurator runs inside PriceQuote) ---- */
+
+static q2o_cat_offering *offering(q2o_catalog *c, const char *id)
+{
+    for (uint32_t i = 0; i < c->n_offerings; i++)
+        if (strcmp(c->offerings[i].id, id) == 0)
+            return &c->offerings[i];
+    cr_assert_fail("no offering %s", id);
+    return NULL;
+}
+
+static void one_rule(q2o_catalog *c, q2o_rule_kind kind, const char *when, const char *then)
+{
+    c->n_rules = 1;
+    c->rules = q2o_catalog_alloc(c, 1, sizeof *c->rules);
+    Q2O_STRCPY(c->rules[0].id, "R1");
+    c->rules[0].kind = kind;
+    c->rules[0].scope = Q2O_SCOPE_QUOTE;
+    Q2O_STRCPY(c->rules[0].when.offering_id, when);
+    Q2O_STRCPY(c->rules[0].then.offering_id, then);
+    c->rules[0].ratio_num = c->rules[0].ratio_den = 1;
+}
+
+static void support_requires_users(q2o_catalog *c) { one_rule(c, Q2O_RULE_REQUIRES, "SUPPORT-PREMIUM", "SAAS-ENT-USER"); }
+static void users_exclude_service(q2o_catalog *c) { one_rule(c, Q2O_RULE_EXCLUDES, "SAAS-ENT-USER", "IMPL-SERVICE"); }
+static void support_seats_equal_users(q2o_catalog *c) { one_rule(c, Q2O_RULE_QUANTITY, "SAAS-ENT-USER", "SUPPORT-PREMIUM"); }
+static void support_only_in_bundle(q2o_catalog *c) { offering(c, "SUPPORT-PREMIUM")->sellable_alone = 0; }
+
+static void users_bundle_needs_support(q2o_catalog *c)
+{
+    q2o_cat_offering *o = offering(c, "SAAS-ENT-USER");
+    o->n_groups = 1;
+    o->groups = q2o_catalog_alloc(c, 1, sizeof *o->groups);
+    Q2O_STRCPY(o->groups[0].id, "SUPPORT");
+    o->groups[0].min_select = 1;
+    o->groups[0].n_options = 1;
+    o->groups[0].options = q2o_catalog_alloc(c, 1, sizeof *o->groups[0].options);
+    Q2O_STRCPY(o->groups[0].options[0], "SUPPORT-PREMIUM");
+}
+
+static void users_only_in_europe(q2o_catalog *c)
+{
+    q2o_cat_offering *o = offering(c, "SAAS-ENT-USER");
+    o->eligibility.n_regions = 1;
+    o->eligibility.regions = q2o_catalog_alloc(c, 1, sizeof *o->eligibility.regions);
+    Q2O_STRCPY(o->eligibility.regions[0], "EU");
+}
+
+static void catalog_line(fx *g, const char *id, const char *offering_id, int64_t qty, const char *level)
+{
+    q2o_command c = fx_command_for(g, Q2O_CMD_ADD_LINE, NULL);
+    Q2O_STRCPY(c.u.line.line_id, id);
+    Q2O_STRCPY(c.u.line.offering_id, offering_id);
+    c.u.line.quantity = qty;
+    if (level) {
+        c.u.line.n_options = 1;
+        Q2O_STRCPY(c.u.line.options[0].name, "support_level");
+        Q2O_STRCPY(c.u.line.options[0].value, level);
+    }
+    cr_assert_eq(fx_send(g, &c), Q2O_OK, "given a line of %s: %s", offering_id, g->last.detail);
+}
+
+static void lone_support(fx *g)
+{
+    fx_use_catalog(g, fx_saas_catalog_with(support_requires_users));
+    lines_removed(g);
+    catalog_line(g, "L2", "SUPPORT-PREMIUM", 10, "24x7");
+}
+static void users_and_service(fx *g)
+{
+    fx_use_catalog(g, fx_saas_catalog_with(users_exclude_service));
+    catalog_line(g, "L2", "IMPL-SERVICE", 1, NULL);
+}
+static void fewer_support_seats(fx *g)
+{
+    fx_use_catalog(g, fx_saas_catalog_with(support_seats_equal_users));
+    catalog_line(g, "L2", "SUPPORT-PREMIUM", 1, "24x7");
+}
+static void bundle_without_support(fx *g) { fx_use_catalog(g, fx_saas_catalog_with(users_bundle_needs_support)); }
+static void unknown_support_level(fx *g) { catalog_line(g, "L2", "SUPPORT-PREMIUM", 10, "GOLD"); }
+static void users_outside_their_region(fx *g) { fx_use_catalog(g, fx_saas_catalog_with(users_only_in_europe)); }
+static void support_as_a_root_line(fx *g)
+{
+    fx_use_catalog(g, fx_saas_catalog_with(support_only_in_bundle));
+    catalog_line(g, "L2", "SUPPORT-PREMIUM", 10, "24x7");
+}
+static void unknown_promotion(fx *g) { add_line(g, "SAAS-ENT-USER", "NO-SUCH-PROMO", -1); }
+static void unknown_order_type(q2o_quote_header *h, q2o_terms *t) { (void)t; Q2O_STRCPY(h->order_type, "NO-SUCH-TYPE"); }
+static void retail_order_types(q2o_catalog *c)
+{
+    c->n_order_types = 1;
+    c->order_types = q2o_catalog_alloc(c, 1, sizeof *c->order_types);
+    Q2O_STRCPY(c->order_types[0].code, "QUOTE");
+    c->order_types[0].is_quote = 1;
+}
+static void catalog_with_order_types(fx *g) { fx_use_catalog(g, fx_saas_catalog_with(retail_order_types)); }
+
+
 /* ----------------------------------------------------- when: tweaks */
 
 static void flip(uint8_t *h) { h[0] ^= 0xff; }
@@ -215,6 +313,15 @@ static const scenario scenarios[] = {
     CUSTOM(STORE_VERSION_CONFLICT, event_applied_twice),
     STORY(MONEY_OVERFLOW, DRAFT, NULL, override_beyond_money, 0, PRICE_QUOTE, NULL, NULL),
     STORY(INVALID_ARGUMENT, DRAFT, NULL, NULL, 0, ADD_NOTE, NULL, another_quote),
+    STORY(CONFIG_REQUIRES_MISSING, DRAFT, NULL, lone_support, 0, PRICE_QUOTE, NULL, NULL),
+    STORY(CONFIG_EXCLUDED, DRAFT, NULL, users_and_service, 0, PRICE_QUOTE, NULL, NULL),
+    STORY(CONFIG_QUANTITY_MISMATCH, DRAFT, NULL, fewer_support_seats, 0, PRICE_QUOTE, NULL, NULL),
+    STORY(CONFIG_GROUP_CARDINALITY, DRAFT, NULL, bundle_without_support, 0, PRICE_QUOTE, NULL, NULL),
+    STORY(CONFIG_ATTRIBUTE_INVALID, DRAFT, NULL, unknown_support_level, 0, PRICE_QUOTE, NULL, NULL),
+    STORY(OFFERING_NOT_ELIGIBLE, DRAFT, NULL, users_outside_their_region, 0, PRICE_QUOTE, NULL, NULL),
+    STORY(CONFIG_NOT_AN_OPTION, DRAFT, NULL, support_as_a_root_line, 0, PRICE_QUOTE, NULL, NULL),
+    STORY(PROMOTION_UNKNOWN, DRAFT, NULL, unknown_promotion, 0, PRICE_QUOTE, NULL, NULL),
+    STORY(ORDER_TYPE_UNKNOWN, DRAFT, unknown_order_type, catalog_with_order_types, 0, PRICE_QUOTE, NULL, NULL),
 };
 
 /* Refusal codes the domain does not produce, and who does. */
@@ -240,15 +347,6 @@ static const elsewhere owned_elsewhere[] = {
     {Q2O_KAFKA_CONFIG, "bus: librdkafka property translation"},
     {Q2O_CATALOG_INVALID, "codec: the catalog JSON loader (tests/unit/codec_catalog_*)"},
     {Q2O_CATALOG_NOT_LOADED, "runtime: the catalog projection of a worker"},
-    {Q2O_CONFIG_REQUIRES_MISSING, NOT_PRODUCED},
-    {Q2O_CONFIG_EXCLUDED, NOT_PRODUCED},
-    {Q2O_CONFIG_QUANTITY_MISMATCH, NOT_PRODUCED},
-    {Q2O_CONFIG_GROUP_CARDINALITY, NOT_PRODUCED},
-    {Q2O_CONFIG_ATTRIBUTE_INVALID, NOT_PRODUCED},
-    {Q2O_OFFERING_NOT_ELIGIBLE, NOT_PRODUCED},
-    {Q2O_CONFIG_NOT_AN_OPTION, NOT_PRODUCED},
-    {Q2O_PROMOTION_UNKNOWN, NOT_PRODUCED},
-    {Q2O_ORDER_TYPE_UNKNOWN, NOT_PRODUCED},
 };
 
 static const scenario *scenario_for(q2o_err code)

@@ -23,10 +23,13 @@ static void add_violation(q2o_price_output *o, q2o_err code, const char *line_id
     q2o_strlcpy(v->detail, detail, sizeof v->detail);
 }
 
-/* Structural and customer checks that need no catalog. */
-static void validate_quote(const q2o_quote *q, q2o_price_output *o)
+/* Structural and customer checks, and the order type against the catalog
+ * (when the catalog manages order types at all: a SaaS catalog has none). */
+static void validate_quote(const q2o_quote *q, const q2o_catalog *catalog, q2o_price_output *o)
 {
     const q2o_quote_header *h = &q->header;
+    if (catalog && catalog->n_order_types && !q2o_catalog_order_type(catalog, h->order_type))
+        add_violation(o, Q2O_ORDER_TYPE_UNKNOWN, "", h->order_type);
     if (q->n_lines == 0)
         add_violation(o, Q2O_VALIDATION_NO_LINES, "", "lines");
     if (!h->customer_id[0] || !h->account_id[0])
@@ -261,7 +264,7 @@ q2o_err dc_price(decide_ctx *c)
     o->display_names = calloc(n, sizeof *o->display_names);
     o->traces = calloc(n, sizeof *o->traces);
     Q2O_CHECK(o->lines && o->display_names && o->traces);
-    validate_quote(c->q, o);
+    validate_quote(c->q, c->env->catalog, o);
     q2o_price_input in = {&c->q->header, &c->rev->terms, c->q->lines, c->q->n_lines, c->now};
     q2o_err err = Q2O_OK;
     if ((err = c->env->pricer.price(c->env->pricer.ctx, &in, o)) != Q2O_OK)

@@ -31,6 +31,7 @@
 
 #include "core/error.h"
 #include "domain/approval.h"
+#include "domain/catalog.h"
 #include "domain/pricing.h"
 #include "domain/types.h"
 
@@ -391,6 +392,7 @@ void q2o_event_hash(const q2o_event *ev, uint8_t out[Q2O_SHA256_LEN]);
 typedef struct q2o_quote_env {
     q2o_pricer pricer;
     const q2o_approval_policy *approval;
+    const q2o_catalog *catalog;      /* reference data beyond pricing (order types); NULL = none */
 } q2o_quote_env;
 
 typedef struct q2o_decision {
