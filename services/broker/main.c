@@ -101,7 +101,7 @@ static q2o_err create_topics(q2o_bus_mock *m, const broker_opts *o)
     char name[Q2O_BUS_NAME_MAX];
     for (int t = 0; t < Q2O_TOPIC__COUNT; t++) {
         q2o_err err = q2o_bus_mock_create_topic(m, q2o_bus_topic(&o->cfg, (q2o_topic)t, name, sizeof name),
-                                                o->partitions);
+                                                t == Q2O_TOPIC_CATALOG ? 1 : o->partitions);
         if (err != Q2O_OK) {
             q2o_log(Q2O_LOG_ERROR, "topic creation failed", "topic", name, "error", q2o_err_name(err),
                     (const char *)NULL);

@@ -91,8 +91,10 @@ static q2o_err new_topic(const q2o_bus_config *cfg, q2o_topic t, rd_kafka_NewTop
 {
     char name[Q2O_BUS_NAME_MAX], errstr[256];
     rd_kafka_resp_err_t rerr = RD_KAFKA_RESP_ERR_NO_ERROR;
-    *out = rd_kafka_NewTopic_new(q2o_bus_topic(cfg, t, name, sizeof name), cfg->partitions, cfg->replication,
-                                 errstr, sizeof errstr);
+    /* the catalog is a global table read whole by every instance: one partition */
+    int partitions = t == Q2O_TOPIC_CATALOG ? 1 : cfg->partitions;
+    *out = rd_kafka_NewTopic_new(q2o_bus_topic(cfg, t, name, sizeof name), partitions, cfg->replication, errstr,
+                                 sizeof errstr);
     if (!*out) {
         bus_detail(detail, detail_size, "topic %s: %s", name, errstr);
         return Q2O_CONFIG_INVALID;
@@ -103,6 +105,8 @@ static q2o_err new_topic(const q2o_bus_config *cfg, q2o_topic t, rd_kafka_NewTop
             rerr = rd_kafka_NewTopic_set_config(*out, "cleanup.policy", "delete");
     } else if (t == Q2O_TOPIC_CATALOG) { /* a global table: latest per key */
         rerr = rd_kafka_NewTopic_set_config(*out, "cleanup.policy", "compact");
+        if (!rerr) /* a catalog is one document: up to 64 MiB (runtime/catalog_feed.h) */
+            rerr = rd_kafka_NewTopic_set_config(*out, "max.message.bytes", "67108864");
     }
     return bus_resp_err(NULL, rerr, detail, detail_size);
 }
