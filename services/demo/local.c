@@ -15,6 +15,8 @@
 #include "core/strutil.h"
 #include "demo.h"
 #include "domain/audit.h"
+#include "codec/catalog_json.h"
+#include "domain/catalog_pricing.h"
 #include "domain/sample.h"
 #include "runtime/quote_handler.h"
 #include "store/event_store.h"
@@ -25,7 +27,7 @@ typedef struct local {
     q2o_store *store;
     q2o_codec *codec;
     q2o_quote_env env;
-    q2o_approval_policy policy;
+    q2o_catalog *catalog;
     char dir[512];
 } local;
 
@@ -135,8 +137,27 @@ static void local_close(demo *d)
         return;
     q2o_codec_close(l->codec);
     q2o_store_close(l->store);
+    q2o_catalog_free(l->catalog);
     free(l);
     d->impl = NULL;
+}
+
+/* The sample catalog (Q2O_DEMO_CATALOG overrides the path), loaded as a
+ * worker would load it from the catalog topic. */
+static int load_catalog(q2o_catalog **out)
+{
+    const char *path = getenv("Q2O_DEMO_CATALOG");
+    q2o_catalog_json_errors errs = {0};
+    if (!path || !path[0])
+        path = Q2O_DEMO_CATALOG_DEFAULT;
+    if (q2o_catalog_json_load_file(path, out, NULL, &errs) != Q2O_OK) {
+        fprintf(stderr, "q2o-demo: catalog %s does not load: %s: %s (set Q2O_DEMO_CATALOG to a catalog file)\n", path,
+                errs.n ? errs.items[0].path : "$", errs.n ? errs.items[0].message : "unreadable");
+        q2o_catalog_json_errors_release(&errs);
+        return -1;
+    }
+    printf("catalog: %s version %lld (%s)\n", (*out)->id, (long long)(*out)->version, path);
+    return 0;
 }
 
 static const demo_transport local_transport = {"local", local_send, local_reload, local_after, local_close};
@@ -160,9 +181,11 @@ int demo_local_open(demo *d, const char *dir)
     opt.dir = path;
     if (q2o_store_open(&opt, &l->store) != Q2O_OK || q2o_codec_open_builtin(&l->codec) != Q2O_OK)
         return -1;
-    q2o_approval_policy_default(&l->policy);
-    l->env.pricer = q2o_list_pricer(q2o_sample_saas_catalog());
-    l->env.approval = &l->policy;
+    if (load_catalog(&l->catalog) != 0)
+        return -1;
+    l->env.pricer = q2o_catalog_pricer(l->catalog);
+    l->env.approval = &l->catalog->approval;
+    l->env.catalog = l->catalog;
     d->now = T0;
     Q2O_STRCPY(d->run_id, "demo-cmd");
     printf("q2o demo: the lifecycle seed's practice case, in one process\n"

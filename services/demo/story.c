@@ -53,7 +53,7 @@ static void line(demo *d, const char *id, const char *offering, int64_t qty, con
     if (strcmp(offering, "SUPPORT-PREMIUM") == 0) {
         l->n_options = 1;
         Q2O_STRCPY(l->options[0].name, "support_level");
-        Q2O_STRCPY(l->options[0].value, "24x7");
+        Q2O_STRCPY(l->options[0].value, "PLATINUM");
     }
     demo_send(d, &c, expect, what);
 }

@@ -79,7 +79,7 @@ Test(worker_erp, one_order_per_converted_revision_even_when_the_conversion_comes
     q2o_order_event orders[4];
     cr_assert_eq(q2o_order_codec_open(&oc), Q2O_OK);
     hx_init(&h, 1);
-    fx_init(&f);
+    hx_fx_init(&f);
     hx_quote_start(&h, &quote, "quote-e", NULL);
     hx_erp_start(&h, &erp, "erp-1");
     hx_wait_ready(&quote, 20000);

@@ -1,6 +1,8 @@
 /* worker_harness.c — see worker_harness.h. */
 #include "worker_harness.h"
 
+#include "codec/catalog_json.h"
+
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,11 @@ void hx_sleep_ms(int ms)
 
 void hx_init(hx *h, int brokers)
 {
+    hx_init_with(h, brokers, HX_CATALOG);
+}
+
+void hx_init_with(hx *h, int brokers, const char *catalog)
+{
     char detail[512] = "";
     memset(h, 0, sizeof *h);
     /* The test's own watchdog (SIGALRM ends the forked test: reported as a
@@ -47,11 +54,39 @@ void hx_init(hx *h, int brokers)
     for (int t = 0; t < Q2O_TOPIC__COUNT; t++) {
         char name[Q2O_BUS_NAME_MAX];
         q2o_bus_topic(&h->cfg.bus, (q2o_topic)t, name, sizeof name);
-        cr_assert_eq(q2o_bus_mock_create_topic(h->mock, name, HX_PARTITIONS), Q2O_OK, "topic %s", name);
+        cr_assert_eq(q2o_bus_mock_create_topic(h->mock, name, t == Q2O_TOPIC_CATALOG ? 1 : HX_PARTITIONS), Q2O_OK,
+                     "topic %s", name);
     }
     q2o_test_tmpdir("worker", h->root, sizeof h->root);
     cr_assert_eq(q2o_codec_open_builtin(&h->codec), Q2O_OK);
     cr_assert_eq(q2o_bus_producer_new(&h->cfg.bus, NULL, &h->client, detail, sizeof detail), Q2O_OK, "%s", detail);
+    if (catalog)
+        hx_publish_catalog(h, catalog);
+}
+
+void hx_fx_init(fx *f)
+{
+    q2o_catalog *c = NULL;
+    q2o_catalog_json_errors errs = {0};
+    fx_init(f);
+    cr_assert_eq(q2o_catalog_json_load_file(HX_CATALOG, &c, NULL, &errs), Q2O_OK, "%s: %s", HX_CATALOG,
+                 errs.n ? errs.items[0].message : "");
+    fx_use_catalog(f, c);
+}
+
+void hx_publish_catalog(hx *h, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert(f != NULL, "catalog %s", path);
+    char *buf = malloc(1u << 20);
+    cr_assert(buf != NULL);
+    size_t len = fread(buf, 1, 1u << 20, f);
+    fclose(f);
+    q2o_catalog *c = NULL;
+    cr_assert_eq(q2o_catalog_json_parse(buf, len, &c, NULL, NULL), Q2O_OK, "catalog %s does not load", path);
+    hx_produce(h, Q2O_TOPIC_CATALOG, 0, c->id, buf, len, NULL, 0);
+    q2o_catalog_free(c);
+    free(buf);
 }
 
 void hx_fini(hx *h)

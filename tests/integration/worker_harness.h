@@ -26,6 +26,7 @@
 #include "runtime/erp_worker.h"
 #include "runtime/quote_worker.h"
 #include "runtime/worker.h"
+#include "quote_fixture.h"
 
 #define HX_PARTITIONS 3
 #define HX_TEST_TIMEOUT_S 150
@@ -42,7 +43,17 @@ typedef struct hx {
 } hx;
 
 /* Mock with `brokers` brokers, every q2o topic with HX_PARTITIONS. */
+/* The catalog every harness publishes at init (the SaaS sample). */
+#define HX_CATALOG Q2O_SOURCE_DIR "/schemas/catalog/saas-suite.json"
+
 void hx_init(hx *h, int brokers);
+/* The same with another catalog published (NULL: none). */
+void hx_init_with(hx *h, int brokers, const char *catalog);
+/* fx_init, pricing with the catalog the harness publishes (so that a test
+ * deciding locally agrees with the worker). */
+void hx_fx_init(fx *f);
+/* Publish a catalog document to the catalog topic (key = its id). */
+void hx_publish_catalog(hx *h, const char *path);
 void hx_fini(hx *h);
 
 typedef struct hx_worker hx_worker;

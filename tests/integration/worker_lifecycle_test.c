@@ -294,10 +294,10 @@ Test(worker_lifecycle, the_sweeper_partitioner_agrees_with_the_producer)
     for (int i = 0; i < 60; i++) {
         char key[32];
         snprintf(key, sizeof key, "Q-%d-%x", i, i * 7919);
-        hx_produce(&h, Q2O_TOPIC_CATALOG, -1, key, key, strlen(key), NULL, 0);
+        hx_produce(&h, Q2O_TOPIC_ORDER_EVENTS, -1, key, key, strlen(key), NULL, 0);
     }
     hx_msgs ms;
-    hx_read(&h, Q2O_TOPIC_CATALOG, &ms);
+    hx_read(&h, Q2O_TOPIC_ORDER_EVENTS, &ms); /* no ERP worker runs: only these */
     cr_assert_eq(ms.n, 60);
     for (size_t i = 0; i < ms.n; i++)
         cr_assert_eq(ms.m[i]->partition, q2o_worker_partition_for_key(ms.m[i]->key, ms.m[i]->key_len, HX_PARTITIONS),
@@ -319,7 +319,7 @@ Test(worker_lifecycle, the_sweeper_expires_a_quote_once_in_a_transaction)
     hx_worker qw;
     fx f;
     hx_init(&h, 1);
-    fx_init(&f);
+    hx_fx_init(&f);
     hx_quote_start(&h, &qw, "quote-x", fast_sweep);
     hx_wait_ready(&qw, 20000);
     static const q2o_command_type steps[] = {Q2O_CMD_CREATE_QUOTE, Q2O_CMD_ADD_LINE, Q2O_CMD_PRICE_QUOTE};

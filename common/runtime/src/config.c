@@ -118,6 +118,11 @@ static q2o_err set_sync(q2o_config *c, const char *k, const char *v, char *d, si
     return set_str(k, v, c->store_sync, sizeof c->store_sync, d, n);
 }
 
+static q2o_err set_catalog(q2o_config *c, const char *k, const char *v, char *d, size_t n)
+{
+    return set_str(k, v, c->catalog_id, sizeof c->catalog_id, d, n);
+}
+
 static const struct {
     const char *key;
     setter_fn fn;
@@ -126,7 +131,7 @@ static const struct {
     {"Q2O_REPLICATION", set_replication}, {"Q2O_DATA_DIR", set_data_dir}, {"Q2O_GROUP_ID", set_group},
     {"Q2O_INSTANCE_ID", set_instance},  {"Q2O_BATCH_MAX", set_batch},     {"Q2O_BATCH_WAIT_MS", set_wait},
     {"Q2O_HTTP_PORT", set_port},        {"Q2O_LOG_LEVEL", set_level},     {"Q2O_STORE_SYNC", set_sync},
-    {"Q2O_SWEEP_INTERVAL_MS", set_sweep},
+    {"Q2O_SWEEP_INTERVAL_MS", set_sweep}, {"Q2O_CATALOG_ID", set_catalog},
 };
 
 static int known_key(const char *key)
@@ -251,6 +256,8 @@ void q2o_config_print(const q2o_config *c, FILE *out)
             c->bus.topic_prefix, c->bus.partitions, c->bus.replication);
     fprintf(out, "data_dir=%s group=%s instance=%s batch=%d wait_ms=%d http_port=%d log=%s sync=%s\n", c->data_dir,
             c->group_id, c->instance_id, c->batch_max, c->batch_wait_ms, c->http_port, c->log_level, c->store_sync);
+    fprintf(out, "sweep_interval_ms=%d catalog_id=%s\n", c->sweep_interval_ms,
+            c->catalog_id[0] ? c->catalog_id : "(the most recently published)");
     for (uint32_t i = 0; i < c->bus.n_props; i++)
         fprintf(out, "kafka.%s=%s\n", c->bus.props[i].key, secret(c->bus.props[i].key) ? "****" : c->bus.props[i].value);
 }

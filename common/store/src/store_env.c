@@ -17,7 +17,7 @@ static const char *const db_names[STORE_DB_COUNT] = {
     [STORE_DB_EVENTS] = "events",     [STORE_DB_HEADS] = "heads",
     [STORE_DB_SNAPSHOTS] = "snapshots", [STORE_DB_COMMANDS] = "commands",
     [STORE_DB_OFFSETS] = "offsets",   [STORE_DB_EXPIRY] = "expiry",
-    [STORE_DB_META] = "meta",
+    [STORE_DB_META] = "meta",         [STORE_DB_CATALOGS] = "catalogs",
 };
 
 q2o_store_options q2o_store_options_default(void)

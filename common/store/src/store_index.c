@@ -179,3 +179,117 @@ out:
         mdb_cursor_close(cur);
     return err;
 }
+
+/* ---- catalogs ------------------------------------------------------------ */
+
+/* Key of (catalog id, version) into buf[STORE_EVENT_KEY_MAX]; 0 if invalid. */
+static size_t catalog_key(uint8_t *buf, const char *catalog_id, int64_t version)
+{
+    size_t n = store_id_len(catalog_id);
+    if (!n || version < 0)
+        return 0;
+    memcpy(buf, catalog_id, n);
+    buf[n] = 0x00;
+    store_put_u64(buf + n + 1, (uint64_t)version);
+    return n + 1 + STORE_U64;
+}
+
+q2o_err q2o_store_catalog_put(q2o_store_txn *txn, const char *catalog_id, int64_t version, const void *doc,
+                              size_t len)
+{
+    Q2O_CHECK(txn && txn->write && catalog_id && (doc || len == 0));
+    uint8_t key[STORE_EVENT_KEY_MAX];
+    size_t klen = catalog_key(key, catalog_id, version);
+    if (!klen || version < 1)
+        return Q2O_INVALID_ARGUMENT;
+    if (len > Q2O_MAX_CATALOG_BYTES)
+        return Q2O_TOO_LARGE;
+    MDB_val k = {klen, key}, v = {len, MUTABLE(doc)};
+    return store_err(txn, mdb_put(txn->txn, DBI(txn, STORE_DB_CATALOGS), &k, &v, 0));
+}
+
+/* The newest version of the catalog whose key prefix is key[0..n] (id and
+ * separator), positioned by cursor c. */
+static q2o_err catalog_newest(q2o_store_txn *txn, MDB_cursor *c, const uint8_t *key, size_t n, MDB_val *k,
+                              MDB_val *v)
+{
+    uint8_t after[STORE_EVENT_KEY_MAX];
+    memcpy(after, key, n);
+    memset(after + n, 0xff, STORE_U64);
+    MDB_val probe = {n + STORE_U64, after};
+    int rc = mdb_cursor_get(c, &probe, v, MDB_SET_RANGE);
+    rc = rc == MDB_NOTFOUND ? mdb_cursor_get(c, k, v, MDB_LAST) : mdb_cursor_get(c, k, v, MDB_PREV);
+    if (rc != MDB_SUCCESS)
+        return store_err(txn, rc);
+    if (k->mv_size != n + STORE_U64 || memcmp(k->mv_data, key, n) != 0)
+        return Q2O_STORE_NOT_FOUND;
+    return Q2O_OK;
+}
+
+q2o_err q2o_store_catalog_get(q2o_store_txn *txn, const char *catalog_id, int64_t version, int64_t *version_out,
+                              const void **doc, size_t *len)
+{
+    Q2O_CHECK(txn && catalog_id && doc && len);
+    uint8_t key[STORE_EVENT_KEY_MAX];
+    size_t klen = catalog_key(key, catalog_id, version < 0 ? 0 : version);
+    if (!klen)
+        return Q2O_INVALID_ARGUMENT;
+    MDB_val k = {klen, key}, v;
+    q2o_err e = Q2O_OK;
+    if (version >= 0) {
+        e = store_err(txn, mdb_get(txn->txn, DBI(txn, STORE_DB_CATALOGS), &k, &v));
+    } else {
+        MDB_cursor *c;
+        int rc = mdb_cursor_open(txn->txn, DBI(txn, STORE_DB_CATALOGS), &c);
+        if (rc != MDB_SUCCESS)
+            return store_err(txn, rc);
+        e = catalog_newest(txn, c, key, klen - STORE_U64, &k, &v);
+        mdb_cursor_close(c);
+    }
+    if (e != Q2O_OK)
+        return e;
+    if (version_out)
+        *version_out = (int64_t)store_get_u64((const uint8_t *)k.mv_data + k.mv_size - STORE_U64);
+    *doc = v.mv_data;
+    *len = v.mv_size;
+    return Q2O_OK;
+}
+
+q2o_err q2o_store_catalogs(q2o_store_txn *txn, q2o_store_catalog_fn fn, void *ctx)
+{
+    Q2O_CHECK(txn && fn);
+    MDB_cursor *c;
+    MDB_val k, v;
+    char id[Q2O_ID_MAX];
+    int rc = mdb_cursor_open(txn->txn, DBI(txn, STORE_DB_CATALOGS), &c);
+    if (rc != MDB_SUCCESS)
+        return store_err(txn, rc);
+    /* Walk keys in order; the last key of each id is its newest version. */
+    int have = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+    q2o_err e = Q2O_OK;
+    while (have == MDB_SUCCESS) {
+        MDB_val nk, nv;
+        size_t n = k.mv_size - STORE_U64 - 1;
+        if (k.mv_size <= STORE_U64 + 1 || n >= sizeof id) {
+            e = Q2O_STORE_CORRUPT;
+            break;
+        }
+        int next = mdb_cursor_get(c, &nk, &nv, MDB_NEXT);
+        if (next == MDB_SUCCESS && nk.mv_size == k.mv_size && memcmp(nk.mv_data, k.mv_data, n + 1) == 0) {
+            k = nk, v = nv; /* same id, newer version */
+            continue;
+        }
+        memcpy(id, k.mv_data, n);
+        id[n] = '\0';
+        if (fn(ctx, id, (int64_t)store_get_u64((const uint8_t *)k.mv_data + n + 1), v.mv_data, v.mv_size))
+            break;
+        if (next != MDB_SUCCESS) {
+            if (next != MDB_NOTFOUND)
+                e = store_err(txn, next);
+            break;
+        }
+        k = nk, v = nv;
+    }
+    mdb_cursor_close(c);
+    return e;
+}

@@ -21,6 +21,7 @@ enum store_db {
     STORE_DB_OFFSETS,
     STORE_DB_EXPIRY,
     STORE_DB_META,
+    STORE_DB_CATALOGS,
     STORE_DB_COUNT
 };
 

@@ -44,11 +44,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "codec/catalog_json.h"
 #include "codec/quote_codec.h"
 #include "core/sha256.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
 #include "domain/approval.h"
+#include "domain/catalog_pricing.h"
 #include "domain/quote.h"
 #include "domain/sample.h"
 #include "eos_common.h"
@@ -83,7 +85,7 @@ typedef struct quote_run {
 typedef struct driver {
     const char *tag;
     q2o_quote_env env;
-    q2o_approval_policy policy;
+    q2o_catalog *catalog;
     q2o_codec *codec;
     planned *plan;
     size_t n, cap;
@@ -322,14 +324,16 @@ static void usage(void)
 {
     puts("usage: q2o-eos-driver --commands N --quotes Q --out FILE [--bootstrap BS] [--prefix P]\n"
          "         [--tag T] [--window W] [--seed S] [--rate CMDS_PER_S] [--latency]\n"
-         "         [--latency-timeout-ms MS] [--flush-timeout-ms MS] [--limit K]\n"
+         "         [--latency-timeout-ms MS] [--flush-timeout-ms MS] [--limit K] [--catalog FILE]\n"
          "Produces N commands (full quote lifecycles, see the source) to <prefix>quote.commands\n"
-         "with an idempotent producer and writes 'command_id quote_id type sent_us' lines to FILE.");
+         "with an idempotent producer and writes 'command_id quote_id type sent_us' lines to FILE.\n"
+         "The plan is decided locally with the catalog FILE (default: the SaaS sample), the one the\n"
+         "quote worker must have been given (q2octl catalog load FILE).");
 }
 
 int main(int argc, char **argv)
 {
-    const char *bootstrap = NULL, *prefix = NULL, *out = NULL;
+    const char *bootstrap = NULL, *prefix = NULL, *out = NULL, *catalog = Q2O_EOS_CATALOG_DEFAULT;
     char tagbuf[32];
     long long n = 0, rate = 0, lat_timeout = 120000, flush_timeout = 300000, limit = 0;
     int quotes = 0, window = 24, latency = 0;
@@ -351,6 +355,8 @@ int main(int argc, char **argv)
             prefix = v;
         } else if (OPT("--out")) {
             out = v;
+        } else if (OPT("--catalog")) {
+            catalog = v;
         } else if (OPT("--tag")) {
             d.tag = v;
         } else if (OPT("--commands")) {
@@ -379,9 +385,12 @@ int main(int argc, char **argv)
     if (strlen(d.tag) > 16)
         eos_die("--tag: at most 16 characters");
 
-    q2o_approval_policy_default(&d.policy);
-    d.env.pricer = q2o_list_pricer(q2o_sample_saas_catalog());
-    d.env.approval = &d.policy;
+    q2o_catalog_json_errors cerr = {0};
+    if (q2o_catalog_json_load_file(catalog, &d.catalog, NULL, &cerr) != Q2O_OK)
+        eos_die("catalog %s does not load: %s", catalog, cerr.n ? cerr.items[0].message : "?");
+    d.env.pricer = q2o_catalog_pricer(d.catalog);
+    d.env.approval = &d.catalog->approval;
+    d.env.catalog = d.catalog;
     if (q2o_codec_open_builtin(&d.codec) != Q2O_OK)
         eos_die("cannot open the codec");
 
@@ -495,5 +504,6 @@ int main(int argc, char **argv)
     free(d.plan);
     eos_map_free(&ids);
     q2o_codec_close(d.codec);
+    q2o_catalog_free(d.catalog);
     return rc;
 }

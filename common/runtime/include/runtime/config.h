@@ -22,6 +22,8 @@
  * | Q2O_LOG_LEVEL       | debug, info, warn, error                        | info               |
  * | Q2O_STORE_SYNC      | full, nometa, none (see store/event_store.h)    | nometa             |
  * | Q2O_SWEEP_INTERVAL_MS | expiry sweeper period (quote worker)          | 60000              |
+ * | Q2O_CATALOG_ID      | the catalog that prices quotes ("" = the most   | ""                 |
+ * |                     | recently published one; runtime/catalog_feed.h) |                    |
  * | Q2O_KAFKA_<NAME>    | any librdkafka property: NAME lower-cased, '_'  |                    |
  * |                     | becomes '.': Q2O_KAFKA_SECURITY_PROTOCOL=SSL    |                    |
  * |                     | (in the file also "kafka.<property> = value")   |                    |
@@ -53,6 +55,7 @@ typedef struct q2o_config {
     char log_level[16];
     char store_sync[16];
     int sweep_interval_ms;
+    char catalog_id[64];
 } q2o_config;
 
 /* Fill *out for process `name` from defaults, the file (path, or

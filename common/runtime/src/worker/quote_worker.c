@@ -7,7 +7,6 @@
 
 #include "core/log.h"
 #include "core/strutil.h"
-#include "domain/sample.h"
 #include "quote_worker_internal.h"
 #include "runtime/quote_handler.h"
 
@@ -99,6 +98,8 @@ static void copy_traceparent(const q2o_bus_msg *msg, char out[TRACEPARENT_MAX])
     }
 }
 
+static q2o_err qw_catalog_poll(q2o_quote_worker *qw, q2o_worker_batch *b);
+
 static q2o_err qw_handle(void *ctx, q2o_worker_batch *b, const q2o_bus_msg *msg)
 {
     q2o_quote_worker *qw = ctx;
@@ -119,6 +120,8 @@ static q2o_err qw_handle(void *ctx, q2o_worker_batch *b, const q2o_bus_msg *msg)
         goto out;
     }
     copy_traceparent(msg, o.traceparent);
+    if ((e = qw_catalog_poll(qw, b)) != Q2O_OK)
+        goto out;
     e = run_command(qw, &o, cmd, qw_now(qw), h);
 out:
     q2o_handled_release(h);
@@ -224,9 +227,68 @@ out:
 
 /* ------------------------------------------------------------ lifecycle */
 
+/* The decide environment follows the active catalog: its pricer, its
+ * approval policy (the default one while none is loaded), its order types. */
+static void qw_follow_catalog(q2o_quote_worker *qw)
+{
+    const q2o_catalog *c = q2o_catalog_feed_active(qw->feed);
+    qw->env.catalog = c;
+    qw->env.approval = c ? &c->approval : &qw->policy;
+}
+
+static q2o_err feed_catch_up(q2o_store_txn *txn, void *arg)
+{
+    q2o_quote_worker *qw = arg;
+    return q2o_catalog_feed_poll(qw->feed, txn, QW_CATALOG_WAIT_MS, NULL);
+}
+
+/* Before a partition's commands: the catalog projection from the store,
+ * then the catalog topic up to its end (so PriceQuote prices with what was
+ * published before the assignment). An unreadable catalog topic is not
+ * fatal: quotes are still served, PriceQuote is refused until a catalog
+ * arrives. */
+static q2o_err qw_catalog_sync(q2o_quote_worker *qw, q2o_worker *w)
+{
+    q2o_store *store = q2o_worker_store(w);
+    q2o_err e = Q2O_OK;
+    if (!qw->feed_restored) {
+        q2o_store_txn *txn;
+        if ((e = q2o_store_begin_read(store, &txn)) != Q2O_OK)
+            return e;
+        e = q2o_catalog_feed_restore(qw->feed, txn);
+        q2o_store_abort(txn);
+        if (e != Q2O_OK)
+            return e;
+        qw->feed_restored = 1;
+    }
+    e = q2o_store_update(store, feed_catch_up, qw);
+    qw->feed_polled_at = q2o_time_now_ms();
+    qw_follow_catalog(qw);
+    if (q2o_err_class_of(e) == Q2O_CLASS_RETRY || e == Q2O_KAFKA_UNKNOWN_TOPIC)
+        e = Q2O_OK; /* logged by the feed; the next poll tries again */
+    return e;
+}
+
 static q2o_err qw_on_assign(void *ctx, q2o_worker *w, const char *topic, int32_t partition)
 {
+    q2o_quote_worker *qw = ctx;
+    q2o_err e = qw_catalog_sync(qw, w);
+    if (e != Q2O_OK)
+        return e;
     return q2o_quote_restore(ctx, w, topic, partition);
+}
+
+/* New catalog versions between assignments: a non-blocking look, at most
+ * every QW_CATALOG_POLL_MS, inside the batch's store transaction. */
+static q2o_err qw_catalog_poll(q2o_quote_worker *qw, q2o_worker_batch *b)
+{
+    q2o_time_ms now = q2o_time_now_ms();
+    if (!qw->feed_restored || now - qw->feed_polled_at < QW_CATALOG_POLL_MS)
+        return Q2O_OK;
+    qw->feed_polled_at = now;
+    q2o_err e = q2o_catalog_feed_poll(qw->feed, q2o_worker_batch_txn(b), 0, NULL);
+    qw_follow_catalog(qw);
+    return q2o_err_class_of(e) == Q2O_CLASS_RETRY || e == Q2O_KAFKA_UNKNOWN_TOPIC ? Q2O_OK : e;
 }
 
 q2o_err q2o_quote_worker_new(const q2o_config *cfg, const q2o_quote_worker_options *opt, q2o_quote_worker **out)
@@ -242,8 +304,13 @@ q2o_err q2o_quote_worker_new(const q2o_config *cfg, const q2o_quote_worker_optio
     }
     if (opt)
         qw->opt = *opt;
+    if ((e = q2o_catalog_feed_new(cfg, &qw->feed)) != Q2O_OK) {
+        q2o_codec_close(qw->codec);
+        free(qw);
+        return e;
+    }
     q2o_approval_policy_default(&qw->policy);
-    qw->env.pricer = q2o_list_pricer(q2o_sample_saas_catalog());
+    qw->env.pricer = q2o_catalog_feed_pricer(qw->feed);
     qw->env.approval = &qw->policy;
     snprintf(qw->ce_source, sizeof qw->ce_source, "q2o/quote-worker/%s", cfg->instance_id);
     qw->ops = (q2o_worker_ops){
@@ -264,6 +331,7 @@ void q2o_quote_worker_free(q2o_quote_worker *qw)
     if (!qw)
         return;
     q2o_codec_close(qw->codec);
+    q2o_catalog_feed_free(qw->feed);
     free(qw);
 }
 

@@ -98,6 +98,11 @@
  *     The XOR flips the sign bit so that int64 times, negatives included,
  *     sort in time order as unsigned big-endian bytes.
  *
+ *   catalogs key    | catalog id (n) | 0x00 (1) | version u64 (8) |     n + 9 bytes
+ *   catalogs value  | the catalog document (0..Q2O_MAX_CATALOG_BYTES) |
+ *     Projected from the catalog topic (runtime/catalog_feed.h); every
+ *     version is kept, so lines pinned to an older one can be explained.
+ *
  *   meta key "format" -> | format version u32 (4) | (currently 1; another
  *     value makes q2o_store_open return Q2O_STORE_CORRUPT: delete and
  *     rebuild)
@@ -355,6 +360,23 @@ q2o_err q2o_store_offset_put(q2o_store_txn *txn, const char *topic, int32_t part
  * Q2O_STORE_CORRUPT, Q2O_STORE_IO. */
 q2o_err q2o_store_offset_get(q2o_store_txn *txn, const char *topic, int32_t partition,
                              int64_t *next_offset);
+
+/* ---- catalogs ------------------------------------------------------------ */
+
+/* Store version `version` (>= 1) of catalog `catalog_id` (an id as for
+ * streams). Replaces the same version. Errors: INVALID_ARGUMENT, TOO_LARGE
+ * (beyond Q2O_MAX_CATALOG_BYTES). */
+q2o_err q2o_store_catalog_put(q2o_store_txn *txn, const char *catalog_id, int64_t version, const void *doc,
+                              size_t len);
+/* A version of a catalog (version -1: the newest). *doc valid until the
+ * transaction ends. Errors: STORE_NOT_FOUND. */
+q2o_err q2o_store_catalog_get(q2o_store_txn *txn, const char *catalog_id, int64_t version, int64_t *version_out,
+                              const void **doc, size_t *len);
+/* The newest version of every catalog id, in id order. A non-zero return
+ * of fn stops the walk. */
+typedef int (*q2o_store_catalog_fn)(void *ctx, const char *catalog_id, int64_t version, const void *doc,
+                                    size_t len);
+q2o_err q2o_store_catalogs(q2o_store_txn *txn, q2o_store_catalog_fn fn, void *ctx);
 
 /* ---- expiry index ------------------------------------------------------- */
 
