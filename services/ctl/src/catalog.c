@@ -53,7 +53,7 @@ static int read_bounded(const char *path, size_t max_bytes, char **buf, size_t *
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return errno;
-    size_t cap = 1 << 16, n = 0;
+    size_t cap = max_bytes < (1u << 16) ? max_bytes + 1 : 1u << 16, n = 0;
     char *b = malloc(cap);
     Q2O_CHECK(b != NULL);
     while (n <= max_bytes) {
