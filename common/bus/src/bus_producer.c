@@ -14,6 +14,13 @@ struct q2o_bus_producer {
     int in_txn;                 /* begun and not yet committed or aborted */
     rd_kafka_resp_err_t dr_err; /* first delivery error since the last check */
     char dr_detail[256];
+    /* q2o_bus_produce_wait: the message waited for carries wait_seq as its
+     * opaque (a number, never a pointer: a report that comes after the
+     * waiter gave up must not write into a dead stack frame). */
+    uintptr_t wait_seq;
+    int wait_done;
+    rd_kafka_resp_err_t wait_err;
+    int64_t wait_offset;
 };
 
 /* Delivery reports are served by rd_kafka_poll/flush on the caller's
@@ -21,6 +28,11 @@ struct q2o_bus_producer {
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     q2o_bus_producer *p = opaque;
+    if (m->_private && (uintptr_t)m->_private == p->wait_seq) {
+        p->wait_done = 1;
+        p->wait_err = m->err;
+        p->wait_offset = m->offset;
+    }
     if (!m->err)
         return;
     q2o_log(Q2O_LOG_WARN, "kafka delivery failed", "client", rd_kafka_name(rk), "topic", rd_kafka_topic_name(m->rkt),
@@ -180,6 +192,45 @@ q2o_err q2o_bus_produce(q2o_bus_producer *p, const char *topic, int32_t partitio
     q2o_log(Q2O_LOG_WARN, "kafka produce failed", "topic", topic, "error", q2o_err_name(err), "detail", detail,
             (const char *)NULL);
     return err;
+}
+
+q2o_err q2o_bus_produce_wait(q2o_bus_producer *p, const char *topic, int32_t partition, const void *key,
+                             size_t key_len, const void *value, size_t value_len, const q2o_bus_header *hdrs,
+                             uint32_t n_hdrs, int timeout_ms, int64_t *offset, char *detail, size_t detail_size)
+{
+    if (p->transactional || !topic || timeout_ms <= 0) {
+        bus_detail(detail, detail_size, "produce_wait needs a plain producer and a positive timeout");
+        return Q2O_INVALID_ARGUMENT;
+    }
+    rd_kafka_headers_t *h = make_headers(hdrs, n_hdrs);
+    void *k = (void *)(uintptr_t)key, *v = (void *)(uintptr_t)value;
+    p->wait_seq++;
+    p->wait_done = 0;
+    rd_kafka_resp_err_t rerr =
+        rd_kafka_producev(p->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_KEY(k, key_len),
+                          RD_KAFKA_V_VALUE(v, value_len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                          RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_OPAQUE((void *)p->wait_seq), RD_KAFKA_V_END);
+    if (rerr) {
+        if (h)
+            rd_kafka_headers_destroy(h);
+        return bus_resp_err(p->rk, rerr, detail, detail_size);
+    }
+    int64_t deadline = bus_deadline(timeout_ms);
+    int left;
+    while (!p->wait_done && (left = bus_remaining_ms(deadline)) > 0)
+        rd_kafka_poll(p->rk, left < 100 ? left : 100); /* serves the delivery report */
+    if (!p->wait_done) {
+        bus_detail(detail, detail_size, "no delivery report from %s [%" PRId32 "] within %d ms", topic, partition,
+                   timeout_ms);
+        return Q2O_KAFKA_TIMEOUT;
+    }
+    if (p->wait_err) {
+        q2o_err err = bus_resp_err(p->rk, p->wait_err, detail, detail_size);
+        p->dr_err = RD_KAFKA_RESP_ERR_NO_ERROR; /* reported here, not again by the next flush */
+        return err;
+    }
+    *offset = p->wait_offset;
+    return Q2O_OK;
 }
 
 q2o_err q2o_bus_txn_send_offsets(q2o_bus_producer *p, q2o_bus_consumer *c, int timeout_ms, char *detail,

@@ -98,5 +98,7 @@ int ctl_cmd_topics(int argc, char **argv);
 int ctl_cmd_allowed(int argc, char **argv);
 int ctl_cmd_config(int argc, char **argv);
 int ctl_cmd_orders(int argc, char **argv);
+int ctl_cmd_waterfall(int argc, char **argv);
+int ctl_cmd_catalog(int argc, char **argv); /* catalog validate | load | show */
 
 #endif

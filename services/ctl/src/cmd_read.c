@@ -13,6 +13,7 @@
 #include "core/timeutil.h"
 #include "ctl/json.h"
 #include "ctl/print.h"
+#include "ctl/waterfall.h"
 #include "domain/audit.h"
 
 static const ctl_flag show_flags[] = {
@@ -25,6 +26,10 @@ static const ctl_flag show_flags[] = {
 static const ctl_flag as_of_flags[] = {
     {"version", "N", "the quote after its N-th event"},
     {"time", "RFC3339", "the quote as it was at this time"},
+    {NULL, NULL, NULL},
+};
+static const ctl_flag waterfall_flags[] = {
+    {"revision", "N", "the revision whose latest pricing to show (default the current one)"},
     {NULL, NULL, NULL},
 };
 static const ctl_flag no_flags[] = {{NULL, NULL, NULL}};
@@ -45,6 +50,13 @@ static const ctl_sub verify_sub = {
     "verify", "QUOTE",
     "Re-walk the quote's hash chain from its first event: ok, or the first broken version (exit 1).", no_flags,
     NULL};
+
+static const ctl_sub waterfall_sub = {
+    "waterfall", "QUOTE [--revision N]",
+    "The latest QuotePriced of a revision as a price waterfall: per line every stage (rule, version, input,\n"
+    "rate, amount, after), the net per period, term and contract value; the quote totals, catalog and price\n"
+    "book versions, the pricing fingerprint and the changes against the parent revision.",
+    waterfall_flags, NULL};
 
 /* Parse, handle --help, require QUOTE. 0 to go on, else the exit code + 100. */
 static int parse_quote(const ctl_sub *sub, int argc, char **argv, ctl_args *a)
@@ -288,4 +300,59 @@ int ctl_cmd_verify(int argc, char **argv)
     }
     q2o_quote_free(q);
     return ok ? CTL_EXIT_OK : CTL_EXIT_REFUSED;
+}
+
+/* -------------------------------------------------------------- waterfall */
+
+/* Which revision's pricing was asked for and whether the log has it: 0 to
+ * print, else the exit code (the reason on stderr). */
+static int waterfall_found(const char *quote_id, const q2o_quote *q, const q2o_ctl_waterfall *w, int64_t asked)
+{
+    int32_t rev = asked ? (int32_t)asked : q->n_revisions;
+    if (!q->exists) {
+        fprintf(stderr, "q2octl waterfall: %s has no events\n", quote_id);
+        return CTL_EXIT_REFUSED;
+    }
+    if (rev > q->n_revisions) {
+        fprintf(stderr, "q2octl waterfall: %s has no revision %d (current: %d)\n", quote_id, (int)rev,
+                (int)q->n_revisions);
+        return CTL_EXIT_REFUSED;
+    }
+    if (!w->found || w->priced.revision != rev) {
+        fprintf(stderr, "q2octl waterfall: %s revision %d was never priced (q2octl price --quote %s)\n", quote_id,
+                (int)rev, quote_id);
+        return CTL_EXIT_REFUSED;
+    }
+    return 0;
+}
+
+int ctl_cmd_waterfall(int argc, char **argv)
+{
+    ctl_args a;
+    q2o_ctl_view_report rep;
+    int64_t revision = 0;
+    q2o_ctl_waterfall w;
+    int rc = parse_quote(&waterfall_sub, argc, argv, &a);
+    if (rc)
+        return rc - 100;
+    if (ctl_get_i64(&a, "revision", 1, Q2O_MAX_REVISIONS, &revision) != 0)
+        return CTL_EXIT_USAGE;
+    q2o_ctl_waterfall_init(&w, (int32_t)revision);
+    q2o_ctl_view_opts o = {.on_event = q2o_ctl_waterfall_on_event, .ctx = &w};
+    q2o_quote *q = q2o_quote_new();
+    rc = replay(&a, a.pos[0], &o, q, &rep);
+    if (rc == 0 && !rep.chain_ok)
+        rc = broken_log(a.pos[0], &rep);
+    if (rc == 0)
+        rc = waterfall_found(a.pos[0], q, &w, revision);
+    if (rc == 0 && ctl_has(&a, "json")) {
+        json_t *j = q2o_ctl_waterfall_to_json(&w);
+        q2o_ctl_json_print(j, stdout);
+        json_decref(j);
+    } else if (rc == 0) {
+        q2o_ctl_print_waterfall(stdout, &w);
+    }
+    q2o_ctl_waterfall_release(&w);
+    q2o_quote_free(q);
+    return rc;
 }

@@ -186,6 +186,19 @@ json_t *q2o_ctl_event_to_json(const q2o_event *ev, const uint8_t *hash, const ch
     return o;
 }
 
+json_t *q2o_ctl_priced_to_json(const q2o_ev_priced *p)
+{
+    json_t *o = jm_encode(&jt_priced, p, 0), *lines = json_array(), *changes = json_array();
+    Q2O_CHECK(lines && changes);
+    for (uint32_t i = 0; i < p->n_lines; i++)
+        Q2O_CHECK(json_array_append_new(lines, jm_encode(&jt_priced_line, &p->lines[i], 0)) == 0);
+    for (uint32_t i = 0; i < p->n_changes; i++)
+        Q2O_CHECK(json_array_append_new(changes, jm_encode(&jt_price_change, &p->changes[i], 0)) == 0);
+    Q2O_CHECK(json_object_set_new(o, "lines", lines) == 0);
+    Q2O_CHECK(json_object_set_new(o, "changes", changes) == 0);
+    return o;
+}
+
 json_t *q2o_ctl_allowed_to_json(const q2o_allowed *a, size_t n)
 {
     json_t *arr = json_array();

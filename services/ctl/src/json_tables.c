@@ -11,6 +11,8 @@
 _Static_assert(sizeof(q2o_status) == sizeof(int) && sizeof(q2o_accept_method) == sizeof(int) &&
                    sizeof(q2o_result_status) == sizeof(int),
                "enums are read as int");
+_Static_assert(sizeof(q2o_price_stage) == sizeof(int) && sizeof(q2o_line_change) == sizeof(int),
+               "enums are read as int");
 
 #define MEMBER_SIZE(T, m) sizeof(((T *)0)->m)
 #define F(kind_, T, m, name_) {.name = name_, .kind = JM_##kind_, .off = offsetof(T, m), .size = MEMBER_SIZE(T, m)}
@@ -36,6 +38,8 @@ ENUM_NAME(status_name, q2o_status, q2o_status_name)
 ENUM_NAME(expiry_name, q2o_expiry_kind, q2o_expiry_kind_name)
 ENUM_NAME(rule_name, q2o_approval_rule, q2o_approval_rule_name)
 ENUM_NAME(op_name, q2o_op_status, q2o_op_status_name)
+ENUM_NAME(stage_name, q2o_price_stage, q2o_price_stage_name)
+ENUM_NAME(change_name, q2o_line_change, q2o_line_change_name)
 #undef ENUM_NAME
 
 static const char *result_status_name(int v)
@@ -50,6 +54,8 @@ static const jm_enum en_status = {status_name, Q2O_ST__COUNT};
 static const jm_enum en_expiry = {expiry_name, Q2O_EXP__COUNT};
 static const jm_enum en_rule = {rule_name, Q2O_AR__COUNT};
 static const jm_enum en_op = {op_name, Q2O_OP__COUNT};
+static const jm_enum en_stage = {stage_name, Q2O_PS__COUNT};
+static const jm_enum en_change = {change_name, Q2O_LC__COUNT};
 static const jm_enum en_result_status = {result_status_name, Q2O_RESULT__COUNT};
 
 /* ---- shared records (domain/types.h) ---- */
@@ -308,3 +314,56 @@ static const jm_field result_f[] = {
 };
 #undef RS
 REC(jt_result, "CommandResult", result_f);
+
+/* ---- output records: a QuotePriced snapshot with its waterfall ---- */
+#define SP(m) F(I64, q2o_price_step, m, #m)
+static const jm_field price_step_f[] = {
+    FE(q2o_price_step, stage, "stage", en_stage),
+    F(STR, q2o_price_step, rule, "rule"),
+    SP(rule_version), SP(input),
+    F(I32, q2o_price_step, rate_bp, "rate_bp"),
+    SP(amount), SP(after),
+};
+#undef SP
+static REC(jt_price_step, "PriceStep", price_step_f);
+
+static const jm_field trace_f[] = {
+    FA(RECS, q2o_line_trace, steps, n_steps, "steps", &jt_price_step),
+};
+static REC(jt_trace, "LineTrace", trace_f);
+
+static const jm_field priced_line_f[] = {
+    F(STR, q2o_priced_line, line_id, "line_id"),
+    F(STR, q2o_priced_line, display_name, "display_name"),
+    FR(q2o_priced_line, price, "price", jt_price),
+    FR(q2o_priced_line, trace, "trace", jt_trace),
+};
+REC(jt_priced_line, "PricedLine", priced_line_f);
+
+#define PC(m) F(I64, q2o_price_change, m, #m)
+static const jm_field price_change_f[] = {
+    F(STR, q2o_price_change, line_id, "line_id"),
+    FE(q2o_price_change, kind, "kind", en_change),
+    PC(previous_quantity), PC(quantity), PC(previous_net), PC(net),
+};
+#undef PC
+REC(jt_price_change, "PriceChange", price_change_f);
+
+/* The scalars of q2o_ev_priced; its lines and changes are heap arrays that
+ * q2o_ctl_priced_to_json adds with the two records above. */
+#define PR q2o_ev_priced
+#define PI(m) F(I64, PR, m, #m)
+static const jm_field priced_f[] = {
+    F(STR, PR, catalog_id, "catalog_id"), PI(catalog_version),
+    F(STR, PR, pricebook_id, "pricebook_id"), PI(pricebook_version),
+    PI(merchandise), PI(discount_total), PI(one_time_total), PI(recurring_total), PI(net_total),
+    PI(freight), PI(tax), PI(grand_total), PI(cost_total),
+    F(I32, PR, margin_bp, "margin_bp"), F(I32, PR, max_discount_bp, "max_discount_bp"),
+    F(TIME, PR, price_valid_until, "price_valid_until"), F(TIME, PR, promo_ends_at, "promo_ends_at"),
+    F(SHA, PR, pricing_fp, "pricing_fp"), F(SHA, PR, approval_fp, "approval_fp"),
+    PI(policy_version),
+    F(I32, PR, compared_revision, "compared_revision"),
+};
+#undef PR
+#undef PI
+REC(jt_priced, "QuotePriced", priced_f);

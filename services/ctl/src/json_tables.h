@@ -11,5 +11,6 @@ extern const jm_record jt_actor, jt_header, jt_terms, jt_line, jt_acceptance, jt
 extern const jm_record jt_envelope;                      /* command fields except type and payload */
 extern const jm_record jt_payload[Q2O_CMD__COUNT];       /* per command type, offsets in q2o_command */
 extern const jm_record jt_revision, jt_result;           /* output: show, results */
+extern const jm_record jt_priced, jt_priced_line, jt_price_change; /* output: waterfall */
 
 #endif

@@ -243,6 +243,17 @@ q2o_err q2o_bus_txn_send_offsets(q2o_bus_producer *p, q2o_bus_consumer *c, int t
 /* commit_transaction(-1 semantics: bounded by timeout_ms, resumed on retriable). */
 q2o_err q2o_bus_txn_commit(q2o_bus_producer *p, int timeout_ms, char *detail, size_t detail_size);
 q2o_err q2o_bus_txn_abort(q2o_bus_producer *p, int timeout_ms, char *detail, size_t detail_size);
+/* Non-transactional only: enqueue one message (as q2o_bus_produce) and
+ * wait at most timeout_ms (> 0) for its delivery report; *offset is the
+ * offset it was written at (acks=all). Errors: those of q2o_bus_produce,
+ * the delivery's (MSG_SIZE_TOO_LARGE, ... translated), KAFKA_TIMEOUT when
+ * no report came in time (the message may still be written later),
+ * INVALID_ARGUMENT on a transactional producer. A message larger than the
+ * client's message.max.bytes is refused here: set it (and the topic's
+ * max.message.bytes) for big messages. detail gets librdkafka's text. */
+q2o_err q2o_bus_produce_wait(q2o_bus_producer *p, const char *topic, int32_t partition, const void *key,
+                             size_t key_len, const void *value, size_t value_len, const q2o_bus_header *hdrs,
+                             uint32_t n_hdrs, int timeout_ms, int64_t *offset, char *detail, size_t detail_size);
 /* Non-transactional: wait for delivery of everything produced. */
 q2o_err q2o_bus_flush(q2o_bus_producer *p, int timeout_ms);
 void q2o_bus_producer_free(q2o_bus_producer *p);

@@ -60,6 +60,13 @@ json_t *q2o_ctl_quote_to_json(const q2o_quote *q);
  * correlation, source, prev_hash) plus the given hash and audit line. */
 json_t *q2o_ctl_event_to_json(const q2o_event *ev, const uint8_t *hash, const char *audit_line);
 
+/* A QuotePriced snapshot: its totals, versions, fingerprints and validity,
+ * "lines" (each with its price and its waterfall "trace": stage, rule,
+ * rule_version, input, rate_bp, amount, after) and "changes" against the
+ * parent revision (kind ADDED/CHANGED/REMOVED, previous and new quantity
+ * and net). Amounts in minor units of the quote currency. */
+json_t *q2o_ctl_priced_to_json(const q2o_ev_priced *p);
+
 /* "what may I do now" as a JSON array. */
 json_t *q2o_ctl_allowed_to_json(const q2o_allowed *a, size_t n);
 
