@@ -147,6 +147,9 @@ done
 export Q2O_BOOTSTRAP=$BOOTSTRAP
 echo "broker: $BOOTSTRAP (topics created by q2o-broker)"
 
+phase "q2octl catalog load schemas/catalog/saas-suite.json (validated, then published to q2o.catalog)"
+"$Q2OCTL" catalog load "$ROOT/schemas/catalog/saas-suite.json" || { echo "run-demo: the sample catalog did not load" >&2; exit 1; }
+
 phase "starting q2o-quote-worker and q2o-erp-worker (separate processes)"
 QUOTE_PORT=$(free_port)
 ERP_PORT=$(free_port)
@@ -175,6 +178,9 @@ phase "q2octl history Q-1000 (the events, read back from q2o.quote.events)"
 phase "q2octl orders --quote Q-1000 (the ERP worker's OrderCreated on q2o.order.events)"
 "$Q2OCTL" orders --quote Q-1000 --wait-ms 20000 || rc=1
 
+phase "q2octl waterfall Q-1000 (every line's price, step by step, from its QuotePriced event)"
+"$Q2OCTL" waterfall Q-1000 || rc=1
+
 phase "q2octl show Q-1000"
 "$Q2OCTL" show Q-1000 --actor rep-1 --roles SALES_REP || rc=1
 
@@ -197,6 +203,8 @@ cat <<EOT
   $Q2OCTL show Q-1000 --actor alice@acme.example --roles CUSTOMER
   $Q2OCTL history Q-1000 --json
   $Q2OCTL as-of Q-1000 --version 10
+  $Q2OCTL waterfall Q-1000 --revision 1
+  $Q2OCTL catalog show --offering SAAS-ENT-USER
   $Q2OCTL note --quote Q-1000 --actor rep-1 --text "customer called"
   $Q2OCTL allowed --status PRESENTED
   kcat -b $BOOTSTRAP -C -t q2o.quote.events -o beginning -e -f '%t[%p]@%o key=%k %h\n'

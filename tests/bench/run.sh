@@ -122,6 +122,7 @@ for rep in $(seq 1 "$REPS"); do
   export Q2O_TOPIC_PREFIX=$P
   log "rep $rep: topics $P*, pre-load $N commands over $Q quotes"
   "$CTL_BIN" topics create >/dev/null
+  "$CTL_BIN" catalog load "$ROOT/schemas/catalog/saas-suite.json" >/dev/null
   for c in 1 2; do bash "$KAFKA" create-topic "${P}passthrough$c" --partitions 6 --dir "$CLUSTER" >/dev/null 2>&1; done
   "$DRIVER" --commands "$N" --quotes "$Q" --out "$WORK/cmds$rep.txt" --tag "b$rep" >"$WORK/driver$rep.out" 2>&1
 
@@ -178,6 +179,7 @@ P="benchlat."
 export Q2O_TOPIC_PREFIX=$P
 log "(d) latency at $RATE commands/s (half of $EOS) for ${LAT_S} s: $LN commands"
 "$CTL_BIN" topics create >/dev/null
+"$CTL_BIN" catalog load "$ROOT/schemas/catalog/saas-suite.json" >/dev/null
 start_worker "$P" wlat; wait_ready
 lat=$("$DRIVER" --commands "$LN" --quotes "$LQ" --rate "$RATE" --latency --out "$WORK/cmdslat.txt" --tag lat 2>/dev/null | grep '^latency:')
 stop_worker

@@ -11,6 +11,8 @@ ERP_BIN=$BUILD_DIR/services/erp/q2o-erp-worker
 CTL_BIN=$BUILD_DIR/services/ctl/q2octl
 DRIVER=$BUILD_DIR/tests/tools/eos/q2o-eos-driver
 CHECK=$BUILD_DIR/tests/tools/eos/q2o-eos-check
+# The catalog the workers price with and the driver plans with (its default).
+SAMPLE_CATALOG=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/schemas/catalog/saas-suite.json
 for b in "$QUOTE_BIN" "$ERP_BIN" "$CTL_BIN" "$DRIVER" "$CHECK"; do
   [ -x "$b" ] || { echo "missing $b (build the tree first)"; exit 1; }
 done

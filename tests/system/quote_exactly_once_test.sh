@@ -56,6 +56,7 @@ ok "bootstrap $BS"
 
 step "create the q2o topics (6 partitions)"
 "$CTL_BIN" topics create >/dev/null || fail "q2octl topics create"
+"$CTL_BIN" catalog load "$SAMPLE_CATALOG" >/dev/null || fail "q2octl catalog load"
 ok "topics created"
 
 step "start the ERP and quote workers (supervised)"

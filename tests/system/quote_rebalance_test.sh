@@ -56,6 +56,7 @@ step "start one Kafka node on port $PORT, create the topics"
 BS=$(bash "$KAFKA" start --nodes 1 --port $PORT --dir "$CLUSTER" | tail -n 1)
 export Q2O_BOOTSTRAP=$BS
 "$CTL_BIN" topics create >/dev/null || fail "q2octl topics create"
+"$CTL_BIN" catalog load "$SAMPLE_CATALOG" >/dev/null || fail "q2octl catalog load"
 ok "bootstrap $BS"
 
 step "start the ERP worker and quote instance A"

@@ -37,6 +37,7 @@ step "start one Kafka node on port $PORT, create the topics, start the workers"
 BS=$(bash "$KAFKA" start --nodes 1 --port $PORT --dir "$CLUSTER" | tail -n 1)
 export Q2O_BOOTSTRAP=$BS
 "$CTL_BIN" topics create >/dev/null || fail "q2octl topics create"
+"$CTL_BIN" catalog load "$SAMPLE_CATALOG" >/dev/null || fail "q2octl catalog load"
 supervise erp "$ERP_BIN" $ERP_HTTP Q2O_DATA_DIR="$WORK/erp-data" Q2O_INSTANCE_ID=erp-rbd-1
 start_quote quote
 wait_until 60 "quote worker ready" ready $QUOTE_HTTP
