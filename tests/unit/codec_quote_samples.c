@@ -80,6 +80,7 @@ static void fill_terms(q2o_terms *t, uint32_t seed)
     S(t->legal_terms_version, "LT");
     S(t->pay_method, "INVOICE");
     t->legal_clause_exception = 1;
+    t->cancel_date = T0 + 70 * Q2O_MS_PER_DAY + seed;
 }
 
 static void fill_price(q2o_line_price *p, uint32_t seed)
@@ -111,6 +112,7 @@ static void fill_line(q2o_line *l, uint32_t seed)
     S(l->promo_code, "PROMO");
     l->priced = 1;
     fill_price(&l->price, seed);
+    l->override_assigned_on_accept = 1;
 }
 
 static void fill_reason(q2o_cmd_reason *r, uint32_t seed)
@@ -228,6 +230,19 @@ static void fill_converted(q2o_event *ev, uint32_t seed)
     ev->u.converted.n_warnings = 4;
     for (int i = 0; i < 4; i++)
         ev->u.converted.warnings[i] = Q2O_PAY_METHOD_REQUIRED + i;
+    ev->u.converted.n_unavailable = Q2O_MAX_UNAVAILABLE_LISTED;
+    for (uint32_t i = 0; i < Q2O_MAX_UNAVAILABLE_LISTED; i++)
+        fill_str(ev->u.converted.unavailable[i], sizeof ev->u.converted.unavailable[i], "soldout", seed + i);
+    ev->u.converted.unavailable_total = 4000000000u;
+}
+
+static void fill_accepted(q2o_event *ev, uint32_t seed)
+{
+    fill_acceptance(&ev->u.accepted.evidence, seed);
+    S(ev->u.accepted.price_override_reason, "QUOTED");
+    ev->u.accepted.freight_override = 1;
+    ev->u.accepted.freight_override_amount = -Q2O_MAX_AMOUNT;
+    ev->u.accepted.cancel_date = T0 + 60 * Q2O_MS_PER_DAY + seed;
 }
 
 static void event_payload(q2o_event *ev, uint32_t n_lines, uint32_t seed)
@@ -269,7 +284,7 @@ static void event_payload(q2o_event *ev, uint32_t n_lines, uint32_t seed)
                  ev->u.presented.recipient, sizeof ev->u.presented.recipient, seed);
         ev->u.presented.valid_until = T0 + 10;
         break;
-    case Q2O_EV_ACCEPTED: fill_acceptance(&ev->u.accepted, seed); break;
+    case Q2O_EV_ACCEPTED: fill_accepted(ev, seed); break;
     case Q2O_EV_EXPIRED: ev->u.expired.kind = (q2o_expiry_kind)sym(seed, Q2O_EXP__COUNT), ev->u.expired.valid_until = T0 - 1; break;
     case Q2O_EV_REVISION_CREATED:
         ev->u.revision_created.number = 3, ev->u.revision_created.parent = 2;
@@ -397,6 +412,9 @@ static void fill_revision(q2o_revision *r, int32_t number, uint32_t seed)
     S(r->close_reason, "closed");
     r->expired_kind = (q2o_expiry_kind)sym(seed, Q2O_EXP__COUNT);
     r->n_notes = 4000000000u;
+    r->cancel_date = T0 + 21;
+    S(r->price_override_reason, "QUOTED");
+    r->freight_override = 1, r->freight_override_amount = 22;
 }
 
 void q2o_sample_quote(uint32_t n_revisions, uint32_t n_lines, uint32_t seed, q2o_quote *q)

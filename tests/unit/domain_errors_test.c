@@ -182,6 +182,12 @@ static void reasonless_override(fx *g, q2o_command *c) { (void)g; c->u.line.over
 static void unknown_currency(fx *g, q2o_command *c) { (void)g; Q2O_STRCPY(c->u.create.currency, "ABC"); }
 static void gift_recipient(fx *g, q2o_command *c) { (void)g; c->u.create.ship_to_is_gift_recipient = 1; }
 static void cash(fx *g, q2o_command *c) { (void)g; Q2O_STRCPY(c->terms.pay_method, "CASH"); }
+static void cancel_before_arrival(fx *g, q2o_command *c)
+{
+    (void)g;
+    c->terms.contract_start = FX_T0 + 10 * FX_DAY;
+    c->terms.cancel_date = FX_T0 + 5 * FX_DAY;
+}
 static void no_command_id(fx *g, q2o_command *c) { (void)g; c->command_id[0] = '\0'; }
 static void another_quote(fx *g, q2o_command *c) { (void)g; Q2O_STRCPY(c->quote_id, "Q-9999"); }
 
@@ -322,6 +328,7 @@ static const scenario scenarios[] = {
     STORY(CONFIG_NOT_AN_OPTION, DRAFT, NULL, support_as_a_root_line, 0, PRICE_QUOTE, NULL, NULL),
     STORY(PROMOTION_UNKNOWN, DRAFT, NULL, unknown_promotion, 0, PRICE_QUOTE, NULL, NULL),
     STORY(ORDER_TYPE_UNKNOWN, DRAFT, unknown_order_type, catalog_with_order_types, 0, PRICE_QUOTE, NULL, NULL),
+    STORY(CANCEL_DATE_BEFORE_ARRIVAL, NONE, NULL, NULL, 0, CREATE_QUOTE, NULL, cancel_before_arrival),
 };
 
 /* Refusal codes the domain does not produce, and who does. */

@@ -135,6 +135,8 @@ static const qc_field terms_fields[] = {
     F(STR, q2o_terms, legal_terms_version, "legal_terms_version", "Legal terms version."),
     F(STR, q2o_terms, pay_method, "pay_method", "Pay method code."),
     F(BOOL, q2o_terms, legal_clause_exception, "legal_clause_exception", "A non-standard legal clause is requested."),
+    F(TIME, q2o_terms, cancel_date, "cancel_date",
+      "Cancel date entered manually; 0 = none (acceptance computes arrival + expiration days)."),
 };
 static RECORD(rec_terms, "Terms", "Commercial terms of a revision.", terms_fields);
 
@@ -181,6 +183,8 @@ static const qc_field line_fields[] = {
     LS(promo_code, "Promotion code."),
     F(BOOL, q2o_line, priced, "priced", "The price below is valid for the current content."),
     FR(q2o_line, price, "price", rec_price, "Price snapshot."),
+    F(BOOL, q2o_line, override_assigned_on_accept, "override_assigned_on_accept",
+      "Acceptance assigned the override reason and unit price (the quoted price is kept)."),
 };
 static RECORD(rec_line, "QuoteLine", "A line of a revision.", line_fields);
 
@@ -363,7 +367,15 @@ static const qc_field ev_presented_fields[] = {
     F(STR, EV, u.presented.recipient, "recipient", "Contact the proposal went to."),
     F(TIME, EV, u.presented.valid_until, "valid_until", "Proposal validity."),
 };
-static const qc_field ev_accepted_fields[] = {FR(EV, u.accepted, "accepted", rec_acceptance, "Evidence.")};
+/* The evidence keeps the field name it had when it was the whole payload. */
+static const qc_field ev_accepted_fields[] = {
+    FR(EV, u.accepted.evidence, "accepted", rec_acceptance, "Evidence."),
+    F(STR, EV, u.accepted.price_override_reason, "price_override_reason",
+      "Reason assigned to the lines without one, keeping the quoted price; empty = none."),
+    F(BOOL, EV, u.accepted.freight_override, "freight_override", "The freight became a freight override."),
+    F(I64, EV, u.accepted.freight_override_amount, "freight_override_amount", "The freight override, minor units."),
+    F(TIME, EV, u.accepted.cancel_date, "cancel_date", "Cancel date of the quote; 0 = none."),
+};
 static const qc_field ev_expired_fields[] = {
     FE(EV, u.expired.kind, "kind", qc_enum_expiry_kind, "Which validity passed."),
     F(TIME, EV, u.expired.valid_until, "valid_until", "The validity that passed."),
@@ -384,6 +396,9 @@ static const qc_field ev_converted_fields[] = {
     F(SHA, EV, u.converted.document_hash, "document_hash", FP_DOC("of the accepted document")),
     FA(EV, u.converted.warnings, u.converted.n_warnings, "warnings", ERRCODE, NULL,
        "Informational q2o error codes (at most 4)."),
+    FA(EV, u.converted.unavailable, u.converted.n_unavailable, "unavailable", STR, NULL,
+       "Ids of lines whose offering is sold out, informational (at most 32)."),
+    F(U32, EV, u.converted.unavailable_total, "unavailable_total", "Sold-out lines in all (listed or not)."),
 };
 #undef PR
 
@@ -613,6 +628,10 @@ static const qc_field revision_fields[] = {
     F(U32, RV, n_notes, "n_notes", "Internal notes recorded."),
     RI64(one_time_total, "Net of one-time charges, minor units."),
     RI64(recurring_total, "Net recurring charges per month, minor units."),
+    RT(cancel_date, "Cancel date set on acceptance; 0 = none."),
+    F(STR, RV, price_override_reason, "price_override_reason", "Reason assigned on acceptance; empty = none."),
+    RB(freight_override, "The freight was kept as a freight override."),
+    RI64(freight_override_amount, "Freight override, minor units."),
 };
 #undef RV
 #undef RI64

@@ -126,8 +126,9 @@ static void facts_b(sbuf *b, const q2o_event *e)
         short_hash(b, "documentHash", e->u.presented.document_hash);
         break;
     case Q2O_EV_ACCEPTED:
-        put(b, " by=%s method=%s", e->u.accepted.acceptor_id, q2o_accept_method_name(e->u.accepted.method));
-        short_hash(b, "documentHash", e->u.accepted.document_hash);
+        put(b, " by=%s method=%s", e->u.accepted.evidence.acceptor_id,
+            q2o_accept_method_name(e->u.accepted.evidence.method));
+        short_hash(b, "documentHash", e->u.accepted.evidence.document_hash);
         break;
     case Q2O_EV_EXPIRED: put(b, " kind=%s", q2o_expiry_kind_name(e->u.expired.kind)); break;
     case Q2O_EV_REVISION_CREATED:

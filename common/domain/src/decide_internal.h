@@ -31,6 +31,15 @@ q2o_err dc_fail(decide_ctx *c, q2o_err err, const char *fmt, ...)
 q2o_err dc_require(decide_ctx *c, q2o_action action);
 
 int dc_zero_hash(const uint8_t h[Q2O_SHA256_LEN]);
+
+/* The order type `code` as the environment's catalog defines it (SPEC
+ * section 7), or NULL when there is no catalog or it does not know the
+ * code: the quote then follows its header alone. */
+const q2o_cat_order_type *dc_order_type(const decide_ctx *c, const char *code);
+
+/* The arrival date of a retail quote: the contract start, else the day the
+ * quote was created. */
+q2o_time_ms dc_arrival_date(const q2o_terms *t, q2o_time_ms created_at);
 int dc_is_contact(const q2o_quote_header *h, const char *id);
 
 /* Handlers, one per command type (quote_decide.c / quote_decide_approval.c). */

@@ -60,24 +60,46 @@ int dc_is_contact(const q2o_quote_header *h, const char *id)
     return 0;
 }
 
-static int is_blocked_pay_method(const char *m)
+const q2o_cat_order_type *dc_order_type(const decide_ctx *c, const char *code)
+{
+    const q2o_catalog *cat = c->env ? c->env->catalog : NULL;
+    return cat && code[0] ? q2o_catalog_order_type(cat, code) : NULL;
+}
+
+q2o_time_ms dc_arrival_date(const q2o_terms *t, q2o_time_ms created_at)
+{
+    return t->contract_start ? t->contract_start : created_at;
+}
+
+/* SPEC section 7: cash, check and prepaid are refused on every quote; the
+ * order type may refuse more pay types. */
+static int is_blocked_pay_method(const q2o_cat_order_type *ot, const char *m)
 {
     static const char *const blocked[] = {"CASH", "CHECK", "PREPAID"};
     for (unsigned i = 0; i < Q2O_ARRAY_LEN(blocked); i++)
         if (strcmp(m, blocked[i]) == 0)
             return 1;
+    for (uint32_t i = 0; m[0] && ot && i < ot->n_refused_pay_types && i < Q2O_CAT_MAX_REFUSED; i++)
+        if (strcmp(m, ot->refused_pay_types[i]) == 0)
+            return 1;
     return 0;
 }
 
-static q2o_err check_terms(decide_ctx *c, const q2o_terms *t)
+/* Terms of a quote of order type `order_type` created at `created_at`. */
+static q2o_err check_terms(decide_ctx *c, const q2o_terms *t, const char *order_type, q2o_time_ms created_at)
 {
+    const q2o_cat_order_type *ot = dc_order_type(c, order_type);
     if (t->term_months < 0 || t->term_months > Q2O_MAX_TERM_MONTHS)
         return dc_fail(c, Q2O_FIELD_INVALID, "term_months %d is outside 0..%d", t->term_months,
                        Q2O_MAX_TERM_MONTHS);
-    if (is_blocked_pay_method(t->pay_method))
-        return dc_fail(c, Q2O_PAY_METHOD_NOT_ALLOWED, "pay_method %s", t->pay_method);
-    if (t->valid_until < 0 || t->contract_start < 0)
-        return dc_fail(c, Q2O_FIELD_INVALID, "valid_until / contract_start must not be negative");
+    if (is_blocked_pay_method(ot, t->pay_method))
+        return dc_fail(c, Q2O_PAY_METHOD_NOT_ALLOWED, "pay_method %s (order type %s)", t->pay_method, order_type);
+    if (t->valid_until < 0 || t->contract_start < 0 || t->cancel_date < 0)
+        return dc_fail(c, Q2O_FIELD_INVALID, "valid_until / contract_start / cancel_date must not be negative");
+    q2o_time_ms arrival = dc_arrival_date(t, created_at);
+    if (t->cancel_date && t->cancel_date < arrival)
+        return dc_fail(c, Q2O_CANCEL_DATE_BEFORE_ARRIVAL, "cancel_date %lld is before the arrival date %lld",
+                       (long long)t->cancel_date, (long long)arrival);
     return Q2O_OK;
 }
 
@@ -93,14 +115,19 @@ static q2o_err dc_create(decide_ctx *c)
         return dc_fail(c, Q2O_SHIP_TO_INVALID, "ship_to %s is a gift recipient", in->ship_to);
     if ((unsigned)in->quote_type >= Q2O_QT__COUNT || in->n_contacts > Q2O_MAX_CONTACTS)
         return dc_fail(c, Q2O_FIELD_INVALID, "quote_type or contacts out of range");
-    if (check_terms(c, &c->cmd->terms))
+    const char *order_type = in->order_type[0] ? in->order_type : "STANDARD";
+    if (check_terms(c, &c->cmd->terms, order_type, c->now))
         return c->out->err;
     q2o_event *e = dc_emit(c, Q2O_EV_CREATED);
     e->u.created.header = *in;
     e->u.created.terms = c->cmd->terms;
     q2o_quote_header *h = &e->u.created.header;
-    if (!h->order_type[0])
-        Q2O_STRCPY(h->order_type, "STANDARD");
+    Q2O_STRCPY(h->order_type, order_type);
+    /* The header snapshots the catalog's flag for readers without the
+     * catalog; decisions ask the catalog again (conversion). */
+    const q2o_cat_order_type *ot = dc_order_type(c, order_type);
+    if (ot)
+        h->order_type_requires_pay_method = ot->pay_method_required;
     if (!h->owner_id[0])
         Q2O_STRCPY(h->owner_id, c->cmd->actor.id);
     if (!h->quote_number[0])
@@ -141,6 +168,7 @@ static void emit_line(decide_ctx *c, q2o_event_type type, const q2o_line *in, in
     e->u.line = *in;
     e->u.line.line_number = number;
     e->u.line.priced = 0;
+    e->u.line.override_assigned_on_accept = 0; /* only acceptance assigns an override */
     memset(&e->u.line.price, 0, sizeof e->u.line.price);
     if (type == Q2O_EV_LINE_ADDED)
         e->u.line.display_name[0] = '\0'; /* snapshotted from the catalog at pricing */
@@ -192,7 +220,8 @@ static q2o_err dc_remove_line(decide_ctx *c)
 
 static q2o_err dc_change_terms(decide_ctx *c)
 {
-    if (dc_require(c, Q2O_ACT_CHANGE_TERMS) || check_terms(c, &c->cmd->terms))
+    if (dc_require(c, Q2O_ACT_CHANGE_TERMS) ||
+        check_terms(c, &c->cmd->terms, c->q->header.order_type, c->q->header.created_at))
         return c->out->err;
     dc_emit(c, Q2O_EV_TERMS_CHANGED)->u.terms = c->cmd->terms;
     return Q2O_OK;

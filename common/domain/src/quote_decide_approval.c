@@ -4,6 +4,7 @@
  * guards of SPEC §3 in a fixed order, so a command that breaks several
  * rules always gets the same code.
  */
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/strutil.h"
@@ -232,6 +233,37 @@ static q2o_err check_acceptor(decide_ctx *c)
     return Q2O_OK;
 }
 
+/* What acceptance does to a retail pre-order quote (SPEC section 7),
+ * recorded on QuoteAccepted for evolve to apply:
+ *   - the quoted price is kept: the order type's price override reason goes
+ *     to every line without a reason (evolve fixes their unit price);
+ *   - the freight becomes a freight override when the order type says so;
+ *   - the cancel date: a manual one wins, else arrival + expiration days.
+ * The settings are read when the quote is accepted: changing the order
+ * type's days later does not touch accepted quotes. */
+static void retail_acceptance(decide_ctx *c, q2o_event *e)
+{
+    const q2o_revision *r = c->rev;
+    const q2o_cat_order_type *ot = dc_order_type(c, c->q->header.order_type);
+    if (r->terms.cancel_date)
+        e->u.accepted.cancel_date = r->terms.cancel_date;
+    if (!ot || !ot->is_quote)
+        return;
+    q2o_time_ms arrival = dc_arrival_date(&r->terms, c->q->header.created_at);
+    q2o_time_ms days = ot->expiration_days > 0 ? (q2o_time_ms)ot->expiration_days * Q2O_MS_PER_DAY : 0;
+    if (!e->u.accepted.cancel_date && days && arrival >= 0 && days <= INT64_MAX - arrival)
+        e->u.accepted.cancel_date = arrival + days;
+    for (uint32_t i = 0; ot->price_override_reason[0] && i < c->q->n_lines; i++)
+        if (!c->q->lines[i].override_reason[0]) {
+            Q2O_STRCPY(e->u.accepted.price_override_reason, ot->price_override_reason);
+            break;
+        }
+    if (ot->freight_override_on_accept) {
+        e->u.accepted.freight_override = 1;
+        e->u.accepted.freight_override_amount = r->freight;
+    }
+}
+
 q2o_err dc_accept(decide_ctx *c)
 {
     const q2o_revision *r = c->rev;
@@ -256,9 +288,10 @@ q2o_err dc_accept(decide_ctx *c)
     if (check_acceptor(c))
         return c->out->err;
     q2o_event *e = dc_emit(c, Q2O_EV_ACCEPTED);
-    e->u.accepted = c->cmd->u.accept;
+    e->u.accepted.evidence = c->cmd->u.accept;
     if ((c->cmd->actor.roles & Q2O_ROLE_CUSTOMER) && c->cmd->actor.legal_entity[0])
-        Q2O_STRCPY(e->u.accepted.acceptor_legal_entity, c->cmd->actor.legal_entity);
+        Q2O_STRCPY(e->u.accepted.evidence.acceptor_legal_entity, c->cmd->actor.legal_entity);
+    retail_acceptance(c, e);
     return Q2O_OK;
 }
 
@@ -293,13 +326,31 @@ static q2o_err check_conversion_ready(decide_ctx *c)
         return dc_fail(c, Q2O_QUOTE_EXPIRED, "validity passed and the policy does not allow delayed conversion");
     if (!h->billing_account_id[0] || !h->account_id[0])
         return dc_fail(c, Q2O_QUOTE_CONVERSION_NOT_READY, "billing_account_id");
-    if (h->order_type_requires_pay_method && !r->terms.pay_method[0])
+    const q2o_cat_order_type *ot = dc_order_type(c, h->order_type);
+    int pay_method_required = ot ? ot->pay_method_required : h->order_type_requires_pay_method;
+    if (pay_method_required && !r->terms.pay_method[0])
         return dc_fail(c, Q2O_PAY_METHOD_REQUIRED, "order type %s", h->order_type);
     if (!h->order_type[0])
         return dc_fail(c, Q2O_QUOTE_CONVERSION_NOT_READY, "order_type");
     if (!r->priced || dc_zero_hash(r->pricing_fp) || !content_unchanged(c))
         return dc_fail(c, Q2O_QUOTE_PRICE_STALE, "price snapshot does not cover the accepted content");
     return Q2O_OK;
+}
+
+/* SPEC section 7: conversion lists the quoted lines that are unavailable
+ * (sold out: the catalog tracks the offering's stock and it is 0). Only
+ * informational: the order takes every line, stock is reserved downstream. */
+static void list_unavailable(decide_ctx *c, q2o_event *e)
+{
+    const q2o_catalog *cat = c->env->catalog;
+    for (uint32_t i = 0; cat && i < c->q->n_lines; i++) {
+        const q2o_line *l = &c->q->lines[i];
+        if (q2o_catalog_stock(cat, l->offering_id) != 0)
+            continue;
+        if (e->u.converted.n_unavailable < Q2O_MAX_UNAVAILABLE_LISTED)
+            Q2O_STRCPY(e->u.converted.unavailable[e->u.converted.n_unavailable++], l->line_id);
+        e->u.converted.unavailable_total++;
+    }
 }
 
 q2o_err dc_convert(decide_ctx *c)
@@ -337,6 +388,7 @@ q2o_err dc_convert(decide_ctx *c)
     memcpy(e->u.converted.document_hash, r->presented_hash, Q2O_SHA256_LEN);
     if (r->terms.valid_until && r->terms.valid_until <= c->now)
         e->u.converted.warnings[e->u.converted.n_warnings++] = (int)Q2O_QUOTE_EXPIRED;
+    list_unavailable(c, e);
     Q2O_STRCPY(c->out->order_id, cv->order_id);
     Q2O_STRCPY(c->out->order_number, cv->order_number);
     return Q2O_OK;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/check.h"
+#include "core/money.h"
 #include "core/strutil.h"
 #include "domain/quote.h"
 
@@ -131,8 +132,10 @@ static void apply_new_revision(q2o_quote *q, const q2o_event *e)
     r->created_at = e->at;
     r->terms = parent->terms;
     capture_baseline(q);
-    for (uint32_t i = 0; i < q->n_lines; i++) /* lines carry over, to be repriced */
+    for (uint32_t i = 0; i < q->n_lines; i++) { /* lines carry over, to be repriced */
         q->lines[i].priced = 0;
+        q->lines[i].override_assigned_on_accept = 0; /* a kept price is now the line's own override */
+    }
 }
 
 static void apply_approval_event(q2o_quote *q, const q2o_event *e)
@@ -180,6 +183,36 @@ static void apply_approval_event(q2o_quote *q, const q2o_event *e)
         Q2O_STRCPY(r->close_reason, e->u.reason.reason_code);
 }
 
+/* The unit price that reproduces a line's accepted net through the
+ * waterfall's OVERRIDE stage (net per period = unit x quantity): the net per
+ * month of a recurring line, else its net, over the quantity, rounded. */
+static int64_t kept_unit_price(const q2o_line *l)
+{
+    int64_t period = l->price.term_months > 0 ? l->price.recurring_total : l->price.net_total, unit = 0;
+    if (period <= 0 || l->quantity <= 0 || q2o_money_mul_div(period, 1, l->quantity, &unit) != Q2O_OK)
+        return 0;
+    return unit;
+}
+
+/* SPEC section 7, what QuoteAccepted recorded for a retail quote: the
+ * cancel date and the freight override on the revision, the price override
+ * reason on every line without one (the quoted price is kept). */
+static void apply_retail_acceptance(q2o_quote *q, q2o_revision *r, const q2o_event *e)
+{
+    r->cancel_date = e->u.accepted.cancel_date;
+    r->freight_override = e->u.accepted.freight_override;
+    r->freight_override_amount = e->u.accepted.freight_override_amount;
+    Q2O_STRCPY(r->price_override_reason, e->u.accepted.price_override_reason);
+    for (uint32_t i = 0; r->price_override_reason[0] && i < q->n_lines; i++) {
+        q2o_line *l = &q->lines[i];
+        if (l->override_reason[0])
+            continue;
+        Q2O_STRCPY(l->override_reason, r->price_override_reason);
+        l->override_unit_price = kept_unit_price(l);
+        l->override_assigned_on_accept = 1;
+    }
+}
+
 static void apply_customer_event(q2o_quote *q, const q2o_event *e)
 {
     q2o_revision *r = cur(q);
@@ -201,9 +234,10 @@ static void apply_customer_event(q2o_quote *q, const q2o_event *e)
         r->status = Q2O_ST_ACCEPTED;
         r->accepted = 1;
         r->accepted_at = e->at;
-        r->acceptance = e->u.accepted;
+        r->acceptance = e->u.accepted.evidence;
         memcpy(r->accepted_fp, r->approved_fp, Q2O_SHA256_LEN);
         q->accepted_revision = r->number;
+        apply_retail_acceptance(q, r, e);
         break;
     case Q2O_EV_REJECTED_BY_CUSTOMER:
         close_revision(r, Q2O_ST_REJECTED);

@@ -43,6 +43,10 @@ static void hash_terms(q2o_sha256 *c, const q2o_terms *t)
     H_I(c, t->valid_until); H_I(c, t->contract_start); H_I(c, t->term_months);
     H_S(c, t->payment_terms); H_S(c, t->legal_terms_version); H_S(c, t->pay_method);
     H_I(c, t->legal_clause_exception);
+    if (t->cancel_date) {
+        H_S(c, "v2");
+        H_I(c, t->cancel_date);
+    }
 }
 
 /* Fields added after the first schema are hashed only when set, so that
@@ -85,9 +89,14 @@ static void hash_priced_v2(q2o_sha256 *c, const q2o_ev_priced *p)
     }
 }
 
-/* The commercial content of a line (what a customer or approver sees). */
-static void hash_line(q2o_sha256 *c, const q2o_line *l, int with_price)
+/* The commercial content of a line (what a customer or approver sees).
+ * as_approved: a price override that acceptance assigned is hashed as the
+ * line was approved (no reason, no override), so that the approval
+ * fingerprint of an accepted revision stays the one approved; the event
+ * hash (as_approved 0) covers every field. */
+static void hash_line(q2o_sha256 *c, const q2o_line *l, int with_price, int as_approved)
 {
+    int kept = l->override_assigned_on_accept;
     H_S(c, l->line_id); H_S(c, l->parent_line_id); H_I(c, l->line_number); H_I(c, l->action);
     H_S(c, l->offering_id); H_S(c, l->display_name); H_I(c, l->quantity); H_S(c, l->uom);
     H_I(c, l->term_months); H_S(c, l->asset_ref); H_I(c, l->n_options);
@@ -95,11 +104,17 @@ static void hash_line(q2o_sha256 *c, const q2o_line *l, int with_price)
         H_S(c, l->options[i].name);
         H_S(c, l->options[i].value);
     }
-    H_I(c, l->discount_bp); H_I(c, l->override_unit_price); H_S(c, l->override_reason);
+    H_I(c, l->discount_bp);
+    H_I(c, kept && as_approved ? -1 : l->override_unit_price);
+    H_S(c, kept && as_approved ? "" : l->override_reason);
     H_S(c, l->promo_code);
     if (with_price) {
         H_I(c, l->priced);
         hash_price(c, &l->price);
+    }
+    if (kept && !as_approved) {
+        H_S(c, "v2");
+        H_I(c, kept);
     }
 }
 
@@ -109,6 +124,17 @@ static void hash_acceptance(q2o_sha256 *c, const q2o_acceptance *a)
     H_I(c, a->on_behalf_as_partner); H_S(c, a->document_id); H_B(c, a->document_hash);
     H_S(c, a->po_reference); H_S(c, a->signature_envelope_id); H_S(c, a->source_address);
     H_S(c, a->evidence_ref);
+}
+
+static void hash_accepted(q2o_sha256 *c, const q2o_event *e)
+{
+    hash_acceptance(c, &e->u.accepted.evidence);
+    if (!e->u.accepted.price_override_reason[0] && !e->u.accepted.freight_override &&
+        !e->u.accepted.freight_override_amount && !e->u.accepted.cancel_date)
+        return;
+    H_S(c, "v2");
+    H_S(c, e->u.accepted.price_override_reason); H_I(c, e->u.accepted.freight_override);
+    H_I(c, e->u.accepted.freight_override_amount); H_I(c, e->u.accepted.cancel_date);
 }
 
 static void hash_priced(q2o_sha256 *c, const q2o_ev_priced *p)
@@ -147,7 +173,7 @@ static void hash_payload_a(q2o_sha256 *c, const q2o_event *e)
     switch (e->type) {
     case Q2O_EV_CREATED: hash_header(c, &e->u.created.header); hash_terms(c, &e->u.created.terms); break;
     case Q2O_EV_LINE_ADDED:
-    case Q2O_EV_LINE_CHANGED: hash_line(c, &e->u.line, 1); break;
+    case Q2O_EV_LINE_CHANGED: hash_line(c, &e->u.line, 1, 0); break;
     case Q2O_EV_LINE_REMOVED: H_S(c, e->u.line_id); break;
     case Q2O_EV_TERMS_CHANGED: hash_terms(c, &e->u.terms); break;
     case Q2O_EV_NOTE_ADDED: H_S(c, e->u.note); break;
@@ -175,6 +201,17 @@ static void hash_payload_a(q2o_sha256 *c, const q2o_event *e)
     }
 }
 
+static void hash_unavailable(q2o_sha256 *c, const q2o_event *e)
+{
+    if (!e->u.converted.n_unavailable && !e->u.converted.unavailable_total)
+        return;
+    H_S(c, "v2");
+    H_I(c, e->u.converted.n_unavailable);
+    for (uint32_t i = 0; i < e->u.converted.n_unavailable && i < Q2O_MAX_UNAVAILABLE_LISTED; i++)
+        H_S(c, e->u.converted.unavailable[i]);
+    H_I(c, e->u.converted.unavailable_total);
+}
+
 static void hash_payload_b(q2o_sha256 *c, const q2o_event *e)
 {
     switch (e->type) {
@@ -193,7 +230,7 @@ static void hash_payload_b(q2o_sha256 *c, const q2o_event *e)
         H_S(c, e->u.presented.document_id); H_B(c, e->u.presented.document_hash);
         H_S(c, e->u.presented.recipient); H_I(c, e->u.presented.valid_until);
         break;
-    case Q2O_EV_ACCEPTED: hash_acceptance(c, &e->u.accepted); break;
+    case Q2O_EV_ACCEPTED: hash_accepted(c, e); break;
     case Q2O_EV_EXPIRED: H_I(c, e->u.expired.kind); H_I(c, e->u.expired.valid_until); break;
     case Q2O_EV_REVISION_CREATED:
         H_I(c, e->u.revision_created.number); H_I(c, e->u.revision_created.parent);
@@ -208,6 +245,7 @@ static void hash_payload_b(q2o_sha256 *c, const q2o_event *e)
         H_B(c, e->u.converted.document_hash); H_I(c, e->u.converted.n_warnings);
         for (uint32_t i = 0; i < e->u.converted.n_warnings && i < 4; i++)
             H_I(c, e->u.converted.warnings[i]);
+        hash_unavailable(c, e);
         break;
     }
     default: break;
@@ -239,7 +277,7 @@ void q2o_quote_content_fp(const q2o_quote *q, int64_t policy_version, uint8_t ou
     H_S(&c, q->header.currency);
     H_I(&c, q->n_lines);
     for (uint32_t i = 0; i < q->n_lines; i++)
-        hash_line(&c, &q->lines[i], 1);
+        hash_line(&c, &q->lines[i], 1, 1);
     if (r) {
         hash_terms(&c, &r->terms);
         H_I(&c, r->merchandise); H_I(&c, r->discount_total); H_I(&c, r->net_total);

@@ -106,6 +106,7 @@ static const jm_field terms_f[] = {
     F(STR, q2o_terms, legal_terms_version, "legal_terms_version"),
     F(STR, q2o_terms, pay_method, "pay_method"),
     F(BOOL, q2o_terms, legal_clause_exception, "legal_clause_exception"),
+    F(TIME, q2o_terms, cancel_date, "cancel_date"),
 };
 REC(jt_terms, "Terms", terms_f);
 
@@ -144,6 +145,7 @@ static const jm_field line_f[] = {
     LS(override_reason), LS(promo_code),
     F(BOOL, q2o_line, priced, "priced"),
     FR(q2o_line, price, "price", jt_price),
+    F(BOOL, q2o_line, override_assigned_on_accept, "override_assigned_on_accept"),
 };
 #undef LS
 REC(jt_line, "QuoteLine", line_f);
@@ -295,6 +297,10 @@ static const jm_field revision_f[] = {
     FR(RV, conversion, "conversion", jt_conversion),
     F(STR, RV, close_reason, "close_reason"),
     FE(RV, expired_kind, "expired_kind", en_expiry),
+    RT(cancel_date),
+    F(STR, RV, price_override_reason, "price_override_reason"),
+    F(BOOL, RV, freight_override, "freight_override"),
+    RI(freight_override_amount),
 };
 #undef RV
 #undef RI

@@ -99,6 +99,7 @@ static int cmd_write(const q2o_codec *codec, const char *dir)
     q2o_sample_quote(2, PRICED_LINES, SEED, &q);
     e = q2o_codec_encode_snapshot(codec, &q, &buf, &len);
     free(q.lines);
+    free(q.baseline);
     rc |= emit(dir, "QuoteSnapshot", e, buf, len);
     return rc;
 }

@@ -142,8 +142,9 @@ typedef enum q2o_err_class {
       "Reprice the quote or create a revision.") \
     X(FIELD_INVALID, 315, INVALID, "A required field is missing or malformed.", \
       "Fill in the field named in the message with a valid value and resend.") \
-    X(PAY_METHOD_NOT_ALLOWED, 316, INVALID, "Cash, check and prepaid pay methods are not allowed on quotes.", \
-      "Use a credit card, invoice or account pay method.") \
+    X(PAY_METHOD_NOT_ALLOWED, 316, INVALID, \
+      "Cash, check and prepaid pay methods, and pay types the order type refuses, are not allowed on quotes.", \
+      "Use a credit card, invoice or account pay method the quote's order type accepts.") \
     X(CONFIG_REQUIRES_MISSING, 317, REJECTED, "A configuration rule requires an option that is not on the quote.", \
       "Add the option the message names (q2octl catalog show lists the rule), or remove the line that requires it.") \
     X(CONFIG_EXCLUDED, 318, REJECTED, "Two selected options exclude each other.", \
@@ -162,6 +163,9 @@ typedef enum q2o_err_class {
       "Use a promotion code from the catalog that covers this offering, or remove the code.") \
     X(ORDER_TYPE_UNKNOWN, 325, REJECTED, "The quote's order type is not in the catalog.", \
       "Use an order type code from the catalog's order_types.") \
+    X(CANCEL_DATE_BEFORE_ARRIVAL, 326, INVALID, "The cancel date is earlier than the quote's arrival date.", \
+      "Enter a cancel date on or after the arrival date (contract_start, else the creation date), or clear it " \
+      "to let acceptance compute it from the order type's expiration days.") \
     /* --- wire format (400..449) --- */ \
     X(WIRE_BAD_MAGIC, 400, INVALID, "The message is not Avro single-object encoded (no C3 01 marker).", \
       "Encode the payload with Avro single-object encoding using the schemas in schemas/.") \

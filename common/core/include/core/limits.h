@@ -37,6 +37,12 @@
 /* Validation violations reported per price command (the rest are counted). */
 #define Q2O_MAX_VIOLATIONS 32
 
+/* Sold-out lines named by id in a QuoteConvertedToOrder (SPEC section 7:
+ * conversion lists the unavailable quoted lines); beyond it they are only
+ * counted. 32 ids keep the event inline (2 KiB) while covering any retail
+ * quote a person reads line by line. */
+#define Q2O_MAX_UNAVAILABLE_LISTED 32
+
 /* Authorized contacts of the customer named on the header. */
 #define Q2O_MAX_CONTACTS 8
 

@@ -107,6 +107,11 @@ typedef struct q2o_revision {
     char close_reason[Q2O_CODE_MAX];
     q2o_expiry_kind expired_kind;
     uint32_t n_notes;
+    /* retail pre-order quotes (SPEC section 7), set on acceptance */
+    q2o_time_ms cancel_date;         /* the manual one, else arrival + expiration days; 0 = none */
+    char price_override_reason[Q2O_CODE_MAX]; /* assigned to the lines without one; "" = none */
+    int freight_override;            /* the freight was kept as a freight override */
+    int64_t freight_override_amount; /* minor units */
 } q2o_revision;
 
 typedef struct q2o_quote {
@@ -349,7 +354,19 @@ typedef struct q2o_event {
             char recipient[Q2O_ID_MAX];
             q2o_time_ms valid_until;
         } presented;
-        q2o_acceptance accepted;                 /* ACCEPTED */
+        struct {                                 /* ACCEPTED */
+            q2o_acceptance evidence;
+            /* What the retail order type made of the acceptance (SPEC section 7);
+             * all zero for other order types. evolve gives every line without an
+             * override reason this reason and, as its override_unit_price, its
+             * accepted net per unit and period (round(period net / quantity), the
+             * period net being the recurring net per month, else the net), so
+             * that a reprice keeps the quoted price. */
+            char price_override_reason[Q2O_CODE_MAX]; /* "" = none assigned */
+            int freight_override;
+            int64_t freight_override_amount;
+            q2o_time_ms cancel_date;             /* 0 = none */
+        } accepted;
         struct {                                 /* EXPIRED */
             q2o_expiry_kind kind;
             q2o_time_ms valid_until;
@@ -370,6 +387,12 @@ typedef struct q2o_event {
             uint8_t document_hash[Q2O_SHA256_LEN];
             uint32_t n_warnings;
             int warnings[4];                     /* q2o_err codes, informational */
+            /* Lines whose offering is sold out (catalog stock 0) at conversion,
+             * informational (SPEC section 7): the first ids in line order, and
+             * how many there are in all. */
+            uint32_t n_unavailable;
+            char unavailable[Q2O_MAX_UNAVAILABLE_LISTED][Q2O_ID_MAX];
+            uint32_t unavailable_total;
         } converted;
     } u;
 } q2o_event;

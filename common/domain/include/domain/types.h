@@ -165,6 +165,10 @@ typedef struct q2o_terms {
     char legal_terms_version[Q2O_CODE_MAX];
     char pay_method[Q2O_CODE_MAX];
     int legal_clause_exception;      /* non-standard legal clause requested */
+    q2o_time_ms cancel_date;         /* entered manually (SPEC section 7); 0 = none: acceptance
+                                        computes arrival + the order type's expiration days.
+                                        Never before the arrival date (contract_start, else the
+                                        quote's creation date) */
 } q2o_terms;
 
 /* ---- lines ---- */
@@ -208,6 +212,12 @@ typedef struct q2o_line {
     char promo_code[Q2O_CODE_MAX];
     int priced;                      /* price below is valid for the current content */
     q2o_line_price price;
+    int override_assigned_on_accept; /* override_reason and override_unit_price were assigned
+                                        when the revision was accepted (SPEC section 7: the
+                                        quoted price is kept). The approval fingerprint hashes
+                                        the line as approved (no reason, no override); a new
+                                        revision clears the flag and the override becomes the
+                                        line's own. Commands cannot set it (decide clears it). */
 } q2o_line;
 
 /* ---- approval ---- */
