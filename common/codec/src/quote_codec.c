@@ -218,7 +218,8 @@ q2o_err q2o_codec_encode_snapshot(const q2o_codec *codec, const q2o_quote *q, ui
 q2o_err q2o_codec_decode_snapshot(const q2o_codec *codec, const void *buf, size_t len,
                                   q2o_quote *out, char *detail, size_t detail_size)
 {
-    free(out->lines); /* q2o_quote_release's semantics, without the dependency */
+    free(out->revisions); /* q2o_quote_release's semantics, without the dependency */
+    free(out->lines);
     return decode(codec, Q2O_CODEC_SNAPSHOT, buf, len, out, sizeof *out, detail, detail_size);
 }
 
