@@ -14,6 +14,7 @@
 static fx f;
 static q2o_store *store;
 static q2o_codec *codec;
+static q2o_quote_cache *cache; /* NULL: handle() loads every quote */
 static char dir[256];
 
 static void setup(void)
@@ -28,6 +29,8 @@ static void setup(void)
 
 static void teardown(void)
 {
+    q2o_quote_cache_free(cache);
+    cache = NULL;
     q2o_codec_close(codec);
     q2o_store_close(store);
     q2o_test_rmtree(dir);
@@ -39,18 +42,20 @@ TestSuite(runtime_handler, .init = setup, .fini = teardown);
 typedef struct call {
     const q2o_command *cmd;
     q2o_handled *out;
+    int abort;                       /* handle, then abort the transaction */
 } call;
 
 static q2o_err run(q2o_store_txn *txn, void *ctx)
 {
     call *c = ctx;
-    return q2o_quote_handle(txn, codec, &f.env, c->cmd, f.now, c->out);
+    q2o_err e = q2o_quote_handle_cached(cache, txn, codec, &f.env, c->cmd, f.now, c->out);
+    return e == Q2O_OK && c->abort ? Q2O_INTERNAL : e;
 }
 
 /* Handle one command in its own transaction; returns the result's code. */
 static q2o_err handle(const q2o_command *cmd, q2o_handled *out)
 {
-    call c = {cmd, out};
+    call c = {cmd, out, 0};
     cr_assert_eq(q2o_store_update(store, run, &c), Q2O_OK);
     return out->result.code;
 }
@@ -166,7 +171,8 @@ Test(runtime_handler, snapshot_plus_later_events_equals_full_replay)
     cr_assert_eq(q2o_quote_load_as_of(txn, codec, "Q-1000", 0, 0, full, detail, sizeof detail), Q2O_OK);
     cr_assert_eq(fast->version, 151);
     cr_assert_eq(memcmp(fast->head_hash, full->head_hash, 32), 0);
-    cr_assert_eq(memcmp(fast->revisions, full->revisions, sizeof full->revisions), 0);
+    cr_assert_eq(fast->n_revisions, full->n_revisions);
+    cr_assert_eq(memcmp(fast->revisions, full->revisions, (size_t)full->n_revisions * sizeof *full->revisions), 0);
     q2o_verify_report v;
     cr_assert_eq(q2o_quote_verify(txn, codec, "Q-1000", &v, detail, sizeof detail), Q2O_OK);
     cr_assert(v.chain_ok && v.head_ok && v.snapshot_ok);
@@ -273,4 +279,119 @@ Test(runtime_handler, time_travel_by_time_and_by_version)
     cr_assert_eq(q->version, 3, "created at T0, notes at +1h and +2h");
     q2o_store_abort(txn);
     q2o_quote_free(q);
+}
+
+/* ---- the cache of loaded quotes --------------------------------------- */
+
+static void add_lines_and_price(int n)
+{
+    for (int i = 0; i < n; i++) {
+        q2o_command c = fx_cmd(&f, Q2O_CMD_ADD_LINE, &FX_REP);
+        snprintf(c.u.line.line_id, sizeof c.u.line.line_id, "L%d", i);
+        strcpy(c.u.line.offering_id, "SAAS-ENT-USER");
+        c.u.line.quantity = 10 + i;
+        c.u.line.override_unit_price = -1;
+        both(&c);
+    }
+    q2o_command p = fx_cmd(&f, Q2O_CMD_PRICE_QUOTE, &FX_REP);
+    cr_assert_eq(both(&p), Q2O_OK);
+}
+
+static void assert_stored_equals_memory(void)
+{
+    q2o_quote *q = q2o_quote_new();
+    load(q);
+    /* the hashes differ: the store path's creation has its own command id */
+    const q2o_revision *r = q2o_quote_current(q), *m = q2o_quote_current(f.q);
+    cr_assert_eq(q->version, f.q->version);
+    cr_assert_eq(q->n_lines, f.q->n_lines);
+    cr_assert_eq(r->status, m->status);
+    cr_assert_eq(r->grand_total, m->grand_total);
+    cr_assert_eq(memcmp(r->approval_fp, m->approval_fp, 32), 0);
+    q2o_quote_free(q);
+}
+
+Test(runtime_handler, a_cached_quote_is_used_and_answers_like_a_loaded_one)
+{
+    cache = q2o_quote_cache_new(16, Q2O_QUOTE_CACHE_BYTES);
+    cr_assert_not_null(cache);
+    create_via_both();
+    add_lines_and_price(5);
+    for (int i = 0; i < 150; i++) { /* across snapshot marks */
+        q2o_command c = fx_cmd(&f, Q2O_CMD_ADD_NOTE, &FX_REP);
+        snprintf(c.u.note, sizeof c.u.note, "note %d", i);
+        both(&c);
+    }
+    q2o_command s = fx_cmd(&f, Q2O_CMD_SUBMIT_FOR_APPROVAL, &FX_REP);
+    both(&s);
+    assert_stored_equals_memory();
+    q2o_quote_cache_stats st = q2o_quote_cache_stats_get(cache);
+    cr_assert_eq(st.misses, 1, "only the first command loads the quote (%llu misses)",
+                 (unsigned long long)st.misses);
+    cr_assert_geq(st.hits, 150);
+    cr_assert_gt(st.bytes, 0);
+}
+
+Test(runtime_handler, an_aborted_transaction_does_not_leave_the_cache_ahead_of_the_store)
+{
+    cache = q2o_quote_cache_new(16, Q2O_QUOTE_CACHE_BYTES);
+    create_via_both();
+    /* Handled through the cache, then the transaction is aborted: the
+     * cached state went one version ahead of the store. */
+    q2o_command lost = fx_cmd(&f, Q2O_CMD_ADD_NOTE, &FX_REP);
+    strcpy(lost.u.note, "never stored");
+    q2o_handled h;
+    memset(&h, 0, sizeof h);
+    call c = {&lost, &h, 1};
+    cr_assert_eq(q2o_store_update(store, run, &c), Q2O_INTERNAL);
+    q2o_handled_release(&h);
+    uint64_t misses = q2o_quote_cache_stats_get(cache).misses;
+    add_lines_and_price(2); /* the memory path never saw the lost note */
+    assert_stored_equals_memory();
+    cr_assert_eq(q2o_quote_cache_stats_get(cache).misses, misses + 1, "reloaded once, then cached");
+}
+
+Test(runtime_handler, a_store_moved_without_the_cache_is_loaded_again)
+{
+    cache = q2o_quote_cache_new(16, Q2O_QUOTE_CACHE_BYTES);
+    create_via_both();
+    q2o_quote_cache *mine = cache;
+    cache = NULL; /* another writer (restore, another process): the cache misses it */
+    add_lines_and_price(1);
+    cache = mine;
+    q2o_command n = fx_cmd(&f, Q2O_CMD_ADD_NOTE, &FX_REP);
+    strcpy(n.u.note, "after");
+    both(&n);
+    assert_stored_equals_memory();
+    cr_assert_eq(q2o_quote_cache_stats_get(cache).misses, 2);
+}
+
+Test(runtime_handler, the_cache_keeps_within_its_bounds_and_still_answers)
+{
+    /* two quotes' room and a byte budget below one state: every command
+     * still gets the answer of the in-memory domain */
+    cache = q2o_quote_cache_new(2, 1);
+    create_via_both();
+    add_lines_and_price(3);
+    assert_stored_equals_memory();
+    q2o_quote_cache_stats st = q2o_quote_cache_stats_get(cache);
+    cr_assert_eq(st.hits, 0);
+    cr_assert_gt(st.evictions, 0);
+    cr_assert_eq(st.bytes, 0);
+    q2o_quote_cache_free(cache);
+    /* more quotes than entries: the least recently used one goes */
+    cache = q2o_quote_cache_new(2, Q2O_QUOTE_CACHE_BYTES);
+    for (int k = 0; k < 3; k++) {
+        q2o_command c = fx_cmd(&f, Q2O_CMD_CREATE_QUOTE, &FX_REP);
+        c.u.create = f.log[0].u.created.header;
+        c.terms = f.log[0].u.created.terms;
+        snprintf(c.quote_id, sizeof c.quote_id, "Q-%d", 2000 + k);
+        snprintf(c.command_id, sizeof c.command_id, "create-Q-%d", 2000 + k);
+        q2o_handled h;
+        memset(&h, 0, sizeof h);
+        cr_assert_eq(handle(&c, &h), Q2O_OK);
+        cr_assert_eq(h.result.version, 1);
+        q2o_handled_release(&h);
+    }
+    cr_assert_eq(q2o_quote_cache_stats_get(cache).evictions, 1);
 }

@@ -115,10 +115,16 @@ Test(codec_quote_roundtrip, snapshot_of_a_full_quote)
     cr_assert_eq(out.n_lines, 300);
     cr_assert_eq(out.cap_lines, 300);
     cr_assert_arr_eq(out.lines, in.lines, 300 * sizeof *in.lines);
-    /* decoding again into the same quote frees the previous lines first */
+    cr_assert_eq(out.n_revisions, Q2O_MAX_REVISIONS);
+    cr_assert_eq(out.cap_revisions, Q2O_MAX_REVISIONS);
+    cr_assert_arr_eq(out.revisions, in.revisions, Q2O_MAX_REVISIONS * sizeof *in.revisions);
+    /* decoding again into the same quote frees the previous arrays first */
     cr_assert_eq(q2o_codec_decode_snapshot(codec, buf, len, &out, detail, sizeof detail), Q2O_OK);
     cr_assert_eq(out.n_baseline, 300);
     cr_assert_arr_eq(out.baseline, in.baseline, 300 * sizeof *in.baseline);
+    free(out.revisions);
+    free(in.revisions);
+    out.revisions = in.revisions = NULL;
     free(out.lines);
     free(in.lines);
     free(out.baseline);

@@ -427,6 +427,9 @@ void q2o_sample_quote(uint32_t n_revisions, uint32_t n_lines, uint32_t seed, q2o
     fill_sha(q->head_hash, seed);
     q->updated_at = T0 + 99;
     q->n_revisions = (int32_t)n_revisions;
+    q->cap_revisions = n_revisions;
+    q->revisions = n_revisions ? calloc(n_revisions, sizeof *q->revisions) : NULL;
+    Q2O_CHECK(n_revisions == 0 || q->revisions != NULL);
     for (uint32_t i = 0; i < n_revisions; i++)
         fill_revision(&q->revisions[i], (int32_t)i + 1, seed + i);
     q->accepted_revision = (int32_t)n_revisions;

@@ -122,8 +122,9 @@ static void capture_baseline(q2o_quote *q)
 
 static void apply_new_revision(q2o_quote *q, const q2o_event *e)
 {
-    const q2o_revision *parent = cur(q);
     Q2O_CHECK(q->n_revisions < Q2O_MAX_REVISIONS && e->u.revision_created.number == q->n_revisions + 1);
+    q2o_quote_reserve_revisions(q, (uint32_t)q->n_revisions + 1);
+    const q2o_revision *parent = cur(q); /* the array may have moved */
     q2o_revision *r = &q->revisions[q->n_revisions++];
     memset(r, 0, sizeof *r);
     r->number = e->u.revision_created.number;
@@ -257,6 +258,7 @@ static void apply(q2o_quote *q, const q2o_event *e)
 {
     switch (e->type) {
     case Q2O_EV_CREATED: {
+        q2o_quote_reserve_revisions(q, 1);
         q2o_revision *r = &q->revisions[0];
         q->exists = 1;
         Q2O_STRCPY(q->quote_id, e->quote_id);

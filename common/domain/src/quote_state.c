@@ -26,6 +26,10 @@ void q2o_quote_release(q2o_quote *q)
 {
     if (!q)
         return;
+    free(q->revisions);
+    q->revisions = NULL;
+    q->n_revisions = 0;
+    q->cap_revisions = 0;
     free(q->lines);
     q->lines = NULL;
     q->n_lines = q->cap_lines = 0;
@@ -50,21 +54,47 @@ void q2o_quote_free(q2o_quote *q)
     free(q);
 }
 
+/* Grow geometrically from 2 (a second revision is common, a third rare). */
+void q2o_quote_reserve_revisions(q2o_quote *q, uint32_t n)
+{
+    Q2O_CHECK(n <= Q2O_MAX_REVISIONS);
+    if (n <= q->cap_revisions)
+        return;
+    uint32_t cap = q->cap_revisions ? q->cap_revisions * 2 : 2;
+    while (cap < n)
+        cap *= 2;
+    if (cap > Q2O_MAX_REVISIONS)
+        cap = Q2O_MAX_REVISIONS;
+    q->revisions = realloc(q->revisions, cap * sizeof *q->revisions);
+    Q2O_CHECK(q->revisions != NULL);
+    q->cap_revisions = cap;
+}
+
+/* Keep dst's arrays when they are large enough: a reused scratch state
+ * then copies without allocating. */
 void q2o_quote_copy(q2o_quote *dst, const q2o_quote *src)
 {
     q2o_line *lines = dst->lines;
     uint32_t cap = dst->cap_lines;
     if (cap < src->n_lines) {
-        lines = realloc(lines, (src->n_lines ? src->n_lines : 1) * sizeof *lines);
+        lines = realloc(lines, src->n_lines * sizeof *lines);
         Q2O_CHECK(lines != NULL);
         cap = src->n_lines;
     }
     free(dst->baseline);
+    uint32_t n_revs = src->n_revisions > 0 ? (uint32_t)src->n_revisions : 0;
+    q2o_quote_reserve_revisions(dst, n_revs);
+    q2o_revision *revisions = dst->revisions;
+    uint32_t cap_revs = dst->cap_revisions;
     memcpy(dst, src, sizeof *dst);
     dst->lines = lines;
     dst->cap_lines = cap;
+    dst->revisions = revisions;
+    dst->cap_revisions = cap_revs;
     if (src->n_lines)
         memcpy(dst->lines, src->lines, src->n_lines * sizeof *lines);
+    if (n_revs)
+        memcpy(dst->revisions, src->revisions, n_revs * sizeof *revisions);
     dst->baseline = dup_array(src->baseline, src->n_baseline, sizeof *src->baseline);
 }
 

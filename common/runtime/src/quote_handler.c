@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/strutil.h"
+#include "quote_cache_internal.h"
 #include "runtime/quote_handler.h"
 
 void q2o_handled_release(q2o_handled *h)
@@ -98,18 +99,14 @@ static q2o_err maintain_indexes(q2o_store_txn *txn, const q2o_codec *codec, cons
     return e;
 }
 
+/* Steps 3 to 7 on a loaded state (evolved in place) with a decision scratch. */
 static q2o_err decide_and_store(q2o_store_txn *txn, const q2o_codec *codec, const q2o_quote_env *env,
-                                const q2o_command *cmd, q2o_time_ms now, q2o_quote *state, q2o_handled *out)
+                                const q2o_command *cmd, q2o_time_ms now, q2o_quote *state, q2o_decision *d,
+                                q2o_handled *out)
 {
-    char detail[Q2O_TEXT_MAX];
-    q2o_decision *d = malloc(sizeof *d);
-    q2o_err e;
-    if (!d)
-        return Q2O_NO_MEMORY;
-    if ((e = q2o_quote_load(txn, codec, cmd->quote_id, state, detail, sizeof detail)) != Q2O_OK)
-        goto out_free;
     uint64_t before_version = state->version;
     q2o_time_ms before_expiry = q2o_quote_next_expiry(state, NULL);
+    q2o_err e;
     q2o_quote_decide(env, state, cmd, now, d);
     if ((e = append_events(txn, codec, state, d, out)) != Q2O_OK)
         goto out_release;
@@ -123,13 +120,40 @@ static q2o_err decide_and_store(q2o_store_txn *txn, const q2o_codec *codec, cons
         e = q2o_store_command_put(txn, cmd->command_id, out->result_bytes, out->result_len);
 out_release:
     q2o_decision_release(d);
-out_free:
-    free(d);
     return e;
 }
 
-q2o_err q2o_quote_handle(q2o_store_txn *txn, const q2o_codec *codec, const q2o_quote_env *env,
-                         const q2o_command *cmd, q2o_time_ms now, q2o_handled *out)
+/* Without a cache: a fresh state and decision for this command only. */
+static q2o_err handle_uncached(q2o_store_txn *txn, const q2o_codec *codec, const q2o_quote_env *env,
+                               const q2o_command *cmd, q2o_time_ms now, q2o_handled *out)
+{
+    char detail[Q2O_TEXT_MAX];
+    q2o_quote *state = q2o_quote_new();
+    q2o_decision *d = malloc(sizeof *d);
+    q2o_err e = Q2O_NO_MEMORY;
+    if (d && (e = q2o_quote_load(txn, codec, cmd->quote_id, state, detail, sizeof detail)) == Q2O_OK)
+        e = decide_and_store(txn, codec, env, cmd, now, state, d, out);
+    free(d);
+    q2o_quote_free(state);
+    return e;
+}
+
+static q2o_err handle_cached(q2o_quote_cache *cache, q2o_store_txn *txn, const q2o_codec *codec,
+                             const q2o_quote_env *env, const q2o_command *cmd, q2o_time_ms now, q2o_handled *out)
+{
+    char detail[Q2O_TEXT_MAX];
+    q2o_quote *state = NULL;
+    q2o_err e = quote_cache_load(cache, txn, codec, cmd->quote_id, &state, detail, sizeof detail);
+    if (e != Q2O_OK)
+        return e;
+    e = decide_and_store(txn, codec, env, cmd, now, state, quote_cache_decision(cache), out);
+    quote_cache_settle(cache, e == Q2O_OK);
+    return e;
+}
+
+q2o_err q2o_quote_handle_cached(q2o_quote_cache *cache, q2o_store_txn *txn, const q2o_codec *codec,
+                                const q2o_quote_env *env, const q2o_command *cmd, q2o_time_ms now,
+                                q2o_handled *out)
 {
     const void *recorded;
     size_t len;
@@ -139,10 +163,15 @@ q2o_err q2o_quote_handle(q2o_store_txn *txn, const q2o_codec *codec, const q2o_q
         return replay_recorded(codec, recorded, len, out);
     if (e != Q2O_STORE_NOT_FOUND)
         return e;
-    q2o_quote *state = q2o_quote_new();
-    e = decide_and_store(txn, codec, env, cmd, now, state, out);
-    q2o_quote_free(state);
+    e = cache ? handle_cached(cache, txn, codec, env, cmd, now, out)
+              : handle_uncached(txn, codec, env, cmd, now, out);
     if (e != Q2O_OK)
         q2o_handled_release(out);
     return e;
+}
+
+q2o_err q2o_quote_handle(q2o_store_txn *txn, const q2o_codec *codec, const q2o_quote_env *env,
+                         const q2o_command *cmd, q2o_time_ms now, q2o_handled *out)
+{
+    return q2o_quote_handle_cached(NULL, txn, codec, env, cmd, now, out);
 }

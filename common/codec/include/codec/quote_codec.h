@@ -131,9 +131,9 @@ q2o_err q2o_codec_decode_result(const q2o_codec *codec, const void *buf, size_t 
 q2o_err q2o_codec_encode_snapshot(const q2o_codec *codec, const q2o_quote *q, uint8_t **buf,
                                   size_t *len);
 /* out must be initialised (q2o_quote_init or a previous decode): its heap
- * arrays are released first (q2o_quote_release), then it is overwritten; lines is a malloc'd array with
- * cap_lines == n_lines that q2o_quote_release frees. On error out is an empty
- * initialised quote. */
+ * arrays are released first (q2o_quote_release), then it is overwritten;
+ * revisions, lines and baseline are malloc'd arrays (cap == n) that
+ * q2o_quote_release frees. On error out is an empty initialised quote. */
 q2o_err q2o_codec_decode_snapshot(const q2o_codec *codec, const void *buf, size_t len,
                                   q2o_quote *out, char *detail, size_t detail_size);
 

@@ -84,4 +84,11 @@
  * of loading a quote whatever its history length. */
 #define Q2O_SNAPSHOT_EVERY 64
 
+/* The quote worker's cache of loaded quotes (runtime/quote_handler.h): it
+ * saves replaying a quote per command. 64 MiB holds thousands of typical
+ * quotes (a one-revision, few-line state is about 20 KB) yet a few 1,000-line
+ * ones; the count bounds the lookup table. */
+#define Q2O_QUOTE_CACHE_QUOTES 4096
+#define Q2O_QUOTE_CACHE_BYTES (64u * 1024u * 1024u)
+
 #endif

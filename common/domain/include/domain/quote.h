@@ -14,10 +14,12 @@
  * quote's head hash (q2o_event_hash), so any change to history is
  * detectable and the head hash summarises the whole history.
  *
- * Memory: q2o_quote owns heap arrays of the current revision's lines and
- * of the parent revision's priced baseline.
+ * Memory: q2o_quote owns three heap arrays: its revisions, the current
+ * revision's lines and the parent revision's priced baseline.
  * q2o_quote_new/_free allocate and free the whole state; _init/_release work
- * on caller memory; _copy deep-copies. A q2o_event of type PRICED owns heap
+ * on caller memory; _copy deep-copies (reusing dst's revision and line
+ * arrays when they are large enough); _reserve_revisions grows the
+ * revisions array (evolve calls it). A q2o_event of type PRICED owns heap
  * arrays of line prices and of changes: q2o_event_release frees them; q2o_decision_release
  * releases every event of a decision. Everything else is plain data.
  *
@@ -121,8 +123,12 @@ typedef struct q2o_quote {
     uint64_t version;                /* events applied */
     uint8_t head_hash[Q2O_SHA256_LEN];
     q2o_time_ms updated_at;
+    /* heap, grown as revisions are created (at most Q2O_MAX_REVISIONS):
+     * most quotes have one or two, and a fixed array of 64 made every
+     * state ~160 KB to allocate, zero and copy */
+    q2o_revision *revisions;         /* revisions[i].number == i + 1 */
     int32_t n_revisions;
-    q2o_revision revisions[Q2O_MAX_REVISIONS]; /* revisions[i].number == i + 1 */
+    uint32_t cap_revisions;
     int32_t accepted_revision;       /* 0 = none */
     uint32_t n_conversions;          /* must stay <= 1 */
     /* lines of the current (last) revision; earlier revisions never change */
@@ -139,6 +145,8 @@ void q2o_quote_release(q2o_quote *q);
 q2o_quote *q2o_quote_new(void);      /* aborts on out-of-memory */
 void q2o_quote_free(q2o_quote *q);   /* accepts NULL */
 void q2o_quote_copy(q2o_quote *dst, const q2o_quote *src); /* dst initialised */
+/* Room for n revisions (n <= Q2O_MAX_REVISIONS); aborts on out-of-memory. */
+void q2o_quote_reserve_revisions(q2o_quote *q, uint32_t n);
 
 const q2o_revision *q2o_quote_current(const q2o_quote *q); /* NULL if none */
 const q2o_revision *q2o_quote_revision(const q2o_quote *q, int32_t number);

@@ -52,6 +52,44 @@ void q2o_handled_release(q2o_handled *h);
 q2o_err q2o_quote_handle(q2o_store_txn *txn, const q2o_codec *codec, const q2o_quote_env *env,
                          const q2o_command *cmd, q2o_time_ms now, q2o_handled *out);
 
+/*
+ * A cache of loaded quotes for a thread that handles many commands.
+ *
+ * Why: step 2 decodes and evolves up to Q2O_SNAPSHOT_EVERY - 1 events after
+ * the quote's snapshot; in the quote worker that was most of its CPU. The
+ * cache keeps each quote's state as the handler left it, keyed by quote id.
+ *
+ * Why it never changes an answer: a cached state is used only when its
+ * version and head hash equal the store's head for that quote, read in the
+ * same transaction. The head hash chains every event, so equal heads mean
+ * the same history and so the same state. Whatever moves the store without
+ * the cache (an aborted or re-run transaction, restore, another process)
+ * makes the heads differ, and the quote is loaded again.
+ *
+ * Bounds: max_quotes quotes and max_bytes of state (each state with its
+ * arrays); the least recently used quote goes first. The quote worker uses
+ * Q2O_QUOTE_CACHE_QUOTES and Q2O_QUOTE_CACHE_BYTES.
+ *
+ * q2o_quote_cache_new returns NULL when out of memory or max_quotes is 0;
+ * _free accepts NULL. Thread: one thread at a time (the store's thread).
+ */
+typedef struct q2o_quote_cache q2o_quote_cache;
+
+typedef struct q2o_quote_cache_stats {
+    uint64_t hits, misses, evictions;
+    size_t bytes;                    /* accounted now */
+} q2o_quote_cache_stats;
+
+q2o_quote_cache *q2o_quote_cache_new(uint32_t max_quotes, size_t max_bytes);
+void q2o_quote_cache_free(q2o_quote_cache *c);
+q2o_quote_cache_stats q2o_quote_cache_stats_get(const q2o_quote_cache *c);
+
+/* q2o_quote_handle through a cache (NULL: load the quote every time, as
+ * q2o_quote_handle does). Same results, same errors. */
+q2o_err q2o_quote_handle_cached(q2o_quote_cache *cache, q2o_store_txn *txn, const q2o_codec *codec,
+                                const q2o_quote_env *env, const q2o_command *cmd, q2o_time_ms now,
+                                q2o_handled *out);
+
 /* Load a quote: snapshot + later events. out must be initialised; a quote
  * that does not exist loads as an empty state (exists == 0) with Q2O_OK.
  * Errors: STORE_CORRUPT (undecodable bytes, broken chain, broken

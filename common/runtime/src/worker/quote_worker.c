@@ -74,7 +74,7 @@ static q2o_err produce_result(q2o_quote_worker *qw, out_ctx *o, const q2o_handle
 static q2o_err run_command(q2o_quote_worker *qw, out_ctx *o, const q2o_command *cmd, q2o_time_ms now,
                            q2o_handled *h)
 {
-    q2o_err e = q2o_quote_handle(q2o_worker_batch_txn(o->b), qw->codec, &qw->env, cmd, now, h);
+    q2o_err e = q2o_quote_handle_cached(qw->cache, q2o_worker_batch_txn(o->b), qw->codec, &qw->env, cmd, now, h);
     if (e != Q2O_OK)
         return e;
     if (!h->duplicate && h->result.status == Q2O_RESULT_REJECTED)
@@ -104,13 +104,10 @@ static q2o_err qw_handle(void *ctx, q2o_worker_batch *b, const q2o_bus_msg *msg)
 {
     q2o_quote_worker *qw = ctx;
     char detail[Q2O_TEXT_MAX] = "";
-    q2o_command *cmd = malloc(sizeof *cmd);
-    q2o_handled *h = calloc(1, sizeof *h);
+    q2o_command *cmd = &qw->cmd;
+    q2o_handled *h = &qw->handled;
     out_ctx o = {.b = b, .partition = msg->partition};
-    q2o_err e = Q2O_NO_MEMORY;
-    if (!cmd || !h)
-        goto out;
-    e = q2o_codec_decode_command(qw->codec, msg->value, msg->value_len, cmd, detail, sizeof detail);
+    q2o_err e = q2o_codec_decode_command(qw->codec, msg->value, msg->value_len, cmd, detail, sizeof detail);
     if (e != Q2O_OK) {
         e = q2o_worker_deadletter(b, msg, e, detail);
         goto out;
@@ -125,8 +122,6 @@ static q2o_err qw_handle(void *ctx, q2o_worker_batch *b, const q2o_bus_msg *msg)
     e = run_command(qw, &o, cmd, qw_now(qw), h);
 out:
     q2o_handled_release(h);
-    free(h);
-    free(cmd);
     return e;
 }
 
@@ -207,9 +202,9 @@ static q2o_err qw_tick(void *ctx, q2o_worker_batch *b)
     sweep_ctx s = {.w = w, .partitions = q2o_worker_config(w)->bus.partitions};
     q2o_time_ms now = qw_now(qw);
     s.items = calloc(QW_SWEEP_MAX, sizeof *s.items);
-    q2o_handled *h = calloc(1, sizeof *h);
+    q2o_handled *h = &qw->handled;
     q2o_err e = Q2O_NO_MEMORY;
-    if (!s.items || !h)
+    if (!s.items)
         goto out;
     e = q2o_store_expiry_scan(q2o_worker_batch_txn(b), now, sweep_collect, &s, QW_SWEEP_SCAN_MAX);
     for (size_t i = 0; e == Q2O_OK && i < s.n; i++)
@@ -220,7 +215,7 @@ static q2o_err qw_tick(void *ctx, q2o_worker_batch *b)
         q2o_log(Q2O_LOG_INFO, "sweeper expired quotes", "count", n, (const char *)NULL);
     }
 out:
-    free(h);
+    q2o_handled_release(h);
     free(s.items);
     return e;
 }
@@ -302,6 +297,11 @@ q2o_err q2o_quote_worker_new(const q2o_config *cfg, const q2o_quote_worker_optio
         free(qw);
         return e;
     }
+    if (!(qw->cache = q2o_quote_cache_new(Q2O_QUOTE_CACHE_QUOTES, Q2O_QUOTE_CACHE_BYTES))) {
+        q2o_codec_close(qw->codec);
+        free(qw);
+        return Q2O_NO_MEMORY;
+    }
     if (opt)
         qw->opt = *opt;
     if ((e = q2o_catalog_feed_new(cfg, &qw->feed)) != Q2O_OK) {
@@ -330,6 +330,8 @@ void q2o_quote_worker_free(q2o_quote_worker *qw)
 {
     if (!qw)
         return;
+    q2o_handled_release(&qw->handled);
+    q2o_quote_cache_free(qw->cache);
     q2o_codec_close(qw->codec);
     q2o_catalog_feed_free(qw->feed);
     free(qw);

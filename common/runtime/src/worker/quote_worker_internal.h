@@ -6,6 +6,7 @@
 #include "codec/quote_codec.h"
 #include "domain/quote.h"
 #include "runtime/catalog_feed.h"
+#include "runtime/quote_handler.h"
 #include "runtime/quote_worker.h"
 
 /* How often handle looks for a new catalog version (non-blocking). */
@@ -23,6 +24,11 @@ struct q2o_quote_worker {
     q2o_quote_worker_options opt;
     char ce_source[160]; /* "q2o/quote-worker/" + instance id (< 128) */
     q2o_worker_ops ops;
+    /* the worker loop's thread only (handle and tick run there, one at a
+     * time): quotes kept between commands, and per-command scratch */
+    q2o_quote_cache *cache;
+    q2o_command cmd;
+    q2o_handled handled;
 };
 
 q2o_time_ms qw_now(const q2o_quote_worker *qw);
