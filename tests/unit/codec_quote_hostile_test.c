@@ -246,8 +246,7 @@ static void decode_anything(const uint8_t *buf, size_t len)
         memset(&u.q, 0, sizeof u.q);
         if (q2o_codec_decode_snapshot(codec, buf, len, &u.q, NULL, 0) == Q2O_OK)
             cr_assert_eq(q2o_codec_encode_snapshot(codec, &u.q, &again, &n), Q2O_OK);
-        free(u.q.revisions);
-        free(u.q.lines);
+        q2o_quote_release(&u.q);
     }
     free(again);
 }
@@ -261,8 +260,7 @@ Test(codec_quote_hostile, random_byte_flips_never_crash)
     cr_assert_eq(q2o_codec_encode_command(codec, &cmd, &ms[2].buf, &ms[2].len), Q2O_OK);
     q2o_sample_quote(2, 2, 2, &q);
     cr_assert_eq(q2o_codec_encode_snapshot(codec, &q, &ms[3].buf, &ms[3].len), Q2O_OK);
-    free(q.revisions);
-    free(q.lines);
+    q2o_quote_release(&q);
     uint64_t seed = 0x9e3779b97f4a7c15ULL;
     uint8_t *copy = malloc(1 << 16);
     for (int i = 0; i < 4000; i++) {

@@ -98,9 +98,7 @@ static int cmd_write(const q2o_codec *codec, const char *dir)
     q2o_quote q;
     q2o_sample_quote(2, PRICED_LINES, SEED, &q);
     e = q2o_codec_encode_snapshot(codec, &q, &buf, &len);
-    free(q.revisions);
-    free(q.lines);
-    free(q.baseline);
+    q2o_quote_release(&q);
     rc |= emit(dir, "QuoteSnapshot", e, buf, len);
     return rc;
 }
@@ -130,8 +128,7 @@ static q2o_err reencode(const q2o_codec *codec, const uint8_t *in, size_t n, uin
         memset(&u.q, 0, sizeof u.q);
         if (!(e = q2o_codec_decode_snapshot(codec, in, n, &u.q, detail, size)))
             e = q2o_codec_encode_snapshot(codec, &u.q, out, out_len);
-        free(u.q.revisions);
-        free(u.q.lines);
+        q2o_quote_release(&u.q);
         return e;
     }
 }
