@@ -16,6 +16,9 @@
 #include "demo.h"
 #include "domain/audit.h"
 #include "codec/catalog_json.h"
+#ifdef Q2O_DEMO_KAFKA
+#include "ctl/waterfall.h"
+#endif
 #include "domain/catalog_pricing.h"
 #include "domain/sample.h"
 #include "runtime/quote_handler.h"
@@ -98,6 +101,28 @@ static q2o_err print_line(void *ctx, const q2o_quote *before, const q2o_event *e
     return Q2O_OK;
 }
 
+#ifdef Q2O_DEMO_KAFKA
+static q2o_err waterfall_event(void *ctx, const q2o_quote *before, const q2o_event *ev)
+{
+    return q2o_ctl_waterfall_on_event(ctx, before, ev, NULL);
+}
+
+/* Revision 1 as priced on 2 July, with the July promotion: the waterfall
+ * `q2octl waterfall Q-1000 --revision 1` prints over Kafka. */
+static void print_waterfall(local *l, q2o_store_txn *txn, const char *quote_id)
+{
+    char detail[256];
+    q2o_ctl_waterfall w;
+    q2o_ctl_waterfall_init(&w, 1);
+    if (q2o_quote_history(txn, l->codec, quote_id, waterfall_event, &w, detail, sizeof detail) == Q2O_OK &&
+        w.found) {
+        printf("\nThe price waterfall of revision 1 (as `q2octl waterfall %s --revision 1` prints it):\n", quote_id);
+        q2o_ctl_print_waterfall(stdout, &w);
+    }
+    q2o_ctl_waterfall_release(&w);
+}
+#endif
+
 static void local_after(demo *d)
 {
     local *l = d->impl;
@@ -110,6 +135,9 @@ static void local_after(demo *d)
         return;
     printf("\nAudit timeline of %s (read back from the LMDB store, Avro-decoded):\n", d->quote_id);
     q2o_quote_history(txn, l->codec, d->quote_id, print_line, NULL, detail, sizeof detail);
+#ifdef Q2O_DEMO_KAFKA
+    print_waterfall(l, txn, d->quote_id);
+#endif
     const q2o_revision *r = q2o_quote_current(d->q);
     printf("\nOrder %s (%s) for revision %d, grand total %s, payment terms %s\n", r->conversion.order_id,
            r->conversion.order_number, r->number, q2o_money_format(r->grand_total, &usd, money, sizeof money),
