@@ -26,7 +26,7 @@
 set -euo pipefail
 source "$(dirname "$0")/kafka_test_lib.sh"
 source "$(dirname "$0")/quote_eos_lib.sh"
-trap 'rc=$?; eos_cleanup_workers; (exit $rc); kafka_test_cleanup' EXIT
+trap 'rc=$?; set +e; eos_cleanup_workers; (exit $rc); kafka_test_cleanup' EXIT
 
 PORT=19492
 A_HTTP=19494

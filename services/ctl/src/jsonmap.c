@@ -138,7 +138,7 @@ static json_t *field_json(const jm_field *f, const void *obj, int flags)
         return compact && is_zero(p, Q2O_SHA256_LEN) ? NULL : jm_sha_json(p);
     case JM_ENUM: {
         int v = *(const int *)p;
-        return compact && v == f->dflt ? NULL : enum_json(f->en, v);
+        return enum_json(f->en, v); /* always: a reader must not need the default to know the symbol */
     }
     case JM_ROLES: {
         uint32_t v = *(const uint32_t *)p;
