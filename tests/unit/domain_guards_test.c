@@ -19,9 +19,8 @@
  *  - Accepted -> Converted "billing account / order type present": pricing
  *    refuses a quote without a billing account and CreateQuote defaults the
  *    order type, so both are shown on a rewritten history.
- *  - Priced -> RequiresApproval "expired-promotion override": no path sets
- *    q2o_approval_facts.promotion_expired_override (dc_price leaves it 0) and
- *    the list pricer refuses an expired code, so that rule never fires.
+ *  - Priced -> RequiresApproval "expired-promotion override" has its own
+ *    stories in domain_promotion_expiry_test.c (PROMOTION_EXTENSION).
 
  */
 #include <criterion/criterion.h>

@@ -400,6 +400,106 @@ Test(pricing_stages, unknown_inapplicable_and_expired_codes_are_findings)
     }
 }
 
+/* A code past its window, kept by the reserved reason PROMOTION_EXTENSION
+ * (domain/pricing.h): priced with the promotion as usual, counted in
+ * expired_promotions_kept, not in the quote's promo_ends_at. Only a window
+ * that closed (ends_at <= date) can be kept, only by that exact reason;
+ * inside the window the reason changes nothing. On 1 x 1000, JULY2026 5 %. */
+typedef struct kept_row {
+    const char *code, *reason;
+    q2o_time_ms date;
+    int64_t override_unit;        /* -1 = none */
+    q2o_err want;                 /* Q2O_OK: priced; else the finding on L1 */
+    uint32_t kept;
+    int64_t net;
+    q2o_time_ms quote_promo_ends; /* out.promo_ends_at */
+} kept_row;
+
+static const kept_row kept_rows[] = {
+    {"JULY2026", Q2O_REASON_PROMOTION_EXTENSION, PEFX_AUG_1, -1, Q2O_OK, 1, 950, 0}, /* ends_at is exclusive */
+    {"JULY2026", Q2O_REASON_PROMOTION_EXTENSION, PEFX_AUG_1 + 40 * PEFX_DAY, -1, Q2O_OK, 1, 950, 0},
+    {"JULY2026", Q2O_REASON_PROMOTION_EXTENSION, PEFX_AUG_1 - 1, -1, Q2O_OK, 0, 950, PEFX_AUG_1}, /* in window */
+    {"JULY2026", Q2O_REASON_PROMOTION_EXTENSION, PEFX_AUG_1, 900, Q2O_OK, 1, 900, 0}, /* and an override */
+    {"JULY2026", Q2O_REASON_PROMOTION_EXTENSION, PEFX_JUL_1 - 1, -1, Q2O_QUOTE_PROMOTION_EXPIRED, 0, 0, 0},
+    {"JULY2026", "MATCH_COMPETITOR", PEFX_AUG_1, -1, Q2O_QUOTE_PROMOTION_EXPIRED, 0, 0, 0},
+    {"JULY2026", "promotion_extension", PEFX_AUG_1, -1, Q2O_QUOTE_PROMOTION_EXPIRED, 0, 0, 0},
+    {"JULY2026", "", PEFX_AUG_1, -1, Q2O_QUOTE_PROMOTION_EXPIRED, 0, 0, 0},
+    {"NOPE", Q2O_REASON_PROMOTION_EXTENSION, PEFX_AUG_1, -1, Q2O_PROMOTION_UNKNOWN, 0, 0, 0},
+    {"OTHER-ONLY", Q2O_REASON_PROMOTION_EXTENSION, PEFX_AUG_1, -1, Q2O_PROMOTION_UNKNOWN, 0, 0, 0},
+};
+
+static void check_kept_row(size_t i, const kept_row *k)
+{
+    cr_assert_eq(pefx_run(f), Q2O_OK, "row %zu", i);
+    cr_assert_eq(f->out.expired_promotions_kept, k->kept, "row %zu: kept", i);
+    if (k->want != Q2O_OK) {
+        cr_assert(pefx_has(f, k->want, "L1"), "row %zu: %s on L1", i, q2o_err_name(k->want));
+        cr_assert_eq(f->out.net_total, 0, "row %zu: nothing priced", i);
+        return;
+    }
+    cr_assert_eq(f->out.n_violations, 0, "row %zu: no finding (first %d)", i, f->out.violations[0].code);
+    const q2o_price_step *s = pefx_step(f, 0, Q2O_PS_PROMOTION);
+    cr_assert_not_null(s, "row %zu: a PROMOTION step", i);
+    cr_assert_str_eq(s->rule, "JULY2026", "row %zu", i);
+    cr_assert_eq(s->rule_version, 2, "row %zu", i);
+    cr_assert_eq(s->rate_bp, 500, "row %zu", i);
+    cr_assert_eq(s->amount, 50, "row %zu", i);
+    cr_assert_eq(pefx_p(f, 0)->net_total, k->net, "row %zu: net", i);
+    cr_assert_str_eq(pefx_p(f, 0)->promo_code, "JULY2026", "row %zu", i);
+    cr_assert_eq(pefx_p(f, 0)->promo_ends_at, PEFX_AUG_1, "row %zu: the line keeps the real end", i);
+    cr_assert_eq(f->out.promo_ends_at, k->quote_promo_ends, "row %zu: quote promo_ends_at", i);
+    const q2o_price_step *o = pefx_step(f, 0, Q2O_PS_OVERRIDE);
+    cr_assert_eq(o != NULL, k->override_unit >= 0, "row %zu: OVERRIDE step", i);
+    if (o)
+        cr_assert_str_eq(o->rule, Q2O_REASON_PROMOTION_EXTENSION, "row %zu", i);
+}
+
+Test(pricing_stages, expired_code_is_kept_only_by_promotion_extension)
+{
+    for (size_t i = 0; i < ARRAY_LEN(kept_rows); i++) {
+        const kept_row *k = &kept_rows[i];
+        f = pefx_new("USD");
+        pefx_offering(f, "SUB", Q2O_CHARGE_ONE_TIME, 1000, 0);
+        pefx_promo(f, "JULY2026", 500, 0, PEFX_JUL_1, PEFX_AUG_1, 0, "SUB");
+        pefx_promo(f, "OTHER-ONLY", 500, 0, 0, PEFX_JUL_15, 0, "OTHER");
+        pefx_seal(f);
+        f->date = k->date;
+        q2o_line *l = pefx_line(f, "L1", "SUB", 1);
+        Q2O_STRCPY(l->promo_code, k->code);
+        Q2O_STRCPY(l->override_reason, k->reason);
+        l->override_unit_price = k->override_unit;
+        check_kept_row(i, k);
+        teardown();
+    }
+}
+
+/* A kept expired code beside a live one: the quote's promo_ends_at is the
+ * live promotion's end, the kept line is counted; an automatic promotion
+ * past its window is never kept (nothing was asked for by code). */
+Test(pricing_stages, kept_expired_promotion_beside_live_and_automatic_ones)
+{
+    f = pefx_new("USD");
+    pefx_offering(f, "SUB", Q2O_CHARGE_ONE_TIME, 1000, 0);
+    pefx_offering(f, "HW", Q2O_CHARGE_ONE_TIME, 1000, 0);
+    pefx_promo(f, "JUNE", 1000, 0, 0, PEFX_JUL_1, 0, NULL);
+    pefx_promo(f, "JULY2026", 500, 0, PEFX_JUL_1, PEFX_AUG_1, 0, NULL);
+    pefx_promo(f, "AUTOJUNE", 2000, 0, 0, PEFX_JUL_1, 1, "HW");
+    pefx_seal(f);
+    q2o_line *l = pefx_line(f, "L1", "SUB", 1);
+    Q2O_STRCPY(l->promo_code, "JUNE");
+    Q2O_STRCPY(l->override_reason, Q2O_REASON_PROMOTION_EXTENSION);
+    Q2O_STRCPY(pefx_line(f, "L2", "SUB", 1)->promo_code, "JULY2026");
+    Q2O_STRCPY(pefx_line(f, "L3", "HW", 1)->override_reason, Q2O_REASON_PROMOTION_EXTENSION);
+    priced();
+    cr_assert_eq(pefx_p(f, 0)->net_total, 900, "JUNE 10 %% kept");
+    cr_assert_eq(pefx_p(f, 0)->promo_ends_at, PEFX_JUL_1);
+    cr_assert_eq(pefx_p(f, 1)->net_total, 950);
+    cr_assert_null(pefx_step(f, 2, Q2O_PS_PROMOTION), "AUTOJUNE ended: not applied");
+    cr_assert_eq(pefx_p(f, 2)->net_total, 1000);
+    cr_assert_eq(f->out.expired_promotions_kept, 1);
+    cr_assert_eq(f->out.promo_ends_at, PEFX_AUG_1, "only the live promotion can still end");
+}
+
 /* Automatic promotions: the single best in its window; a code wins. On
  * 10 x 1000: AUTO5 (5 %) takes 500, AUTO100 (100 per unit) 1000, LATE
  * (30 %, not started) nothing; AUTO100 applies. */

@@ -71,8 +71,8 @@ void q2o_approval_evaluate(const q2o_approval_policy *p, const q2o_approval_fact
         fire(p, out, Q2O_AR_TERM_ABOVE_LIMIT, f->term_months, p->max_term_months, f->grand_total);
     if (f->grand_total > p->total_limit)
         fire(p, out, Q2O_AR_TOTAL_ABOVE_LIMIT, f->grand_total, p->total_limit, f->grand_total);
-    if (f->promotion_expired_override)
-        fire(p, out, Q2O_AR_EXPIRED_PROMOTION_OVERRIDE, 1, 0, f->grand_total);
+    if (f->promotion_expired_override > 0)
+        fire(p, out, Q2O_AR_EXPIRED_PROMOTION_OVERRIDE, f->promotion_expired_override, 0, f->grand_total);
     if (f->legal_clause_exception)
         fire(p, out, Q2O_AR_LEGAL_CLAUSE_EXCEPTION, 1, 0, f->grand_total);
 }

@@ -26,7 +26,12 @@
  *   PROMOTION_UNKNOWN      the line's promo_code is not in the catalog or
  *                          does not cover the offering
  *   QUOTE_PROMOTION_EXPIRED the code's window [starts_at, ends_at) (0 =
- *                          open) does not hold the pricing date
+ *                          open) does not hold the pricing date, unless
+ *                          the window closed (ends_at <= date) and the
+ *                          line's override_reason is PROMOTION_EXTENSION
+ *                          (Q2O_REASON_PROMOTION_EXTENSION): the line is
+ *                          then priced with the promotion ("kept expired",
+ *                          see PROMOTION below)
  *   A line with action REMOVE is not checked and is priced at zero with no
  *   steps (catalog_version set, display name from the catalog, else the
  *   line's own); it counts nowhere (not in freight, not for FLAT freight).
@@ -73,10 +78,14 @@
  *              date, the single one that takes the most off this line (ties:
  *              the first in catalog order; one that takes nothing is not
  *              applied; at most the first 32 covering the offering are
-              considered). Promotions never stack. amount_off_unit > 0 takes
+ *              considered). Promotions never stack. amount_off_unit > 0 takes
  *              amount_off_unit x q, else discount_bp takes a percentage;
  *              either is capped at `after` so a price never goes below zero.
- *              The line's promo_code and promo_ends_at record it.
+ *              The line's promo_code and promo_ends_at record it. A kept
+ *              expired code prices exactly the same (same step fields);
+ *              its promo_ends_at (<= the pricing date) is the line's, and
+ *              the quote counts it in expired_promotions_kept instead of
+ *              in promo_ends_at.
  *   OVERRIDE   override_unit_price >= 0 sets the net to override x q
  *              (its reason is checked by the quote, not here).
  *
@@ -102,7 +111,11 @@
  *   max_discount_bp: the deepest discretionary discount, as the list
  *     engine: an override's round((list_total - net_total) x 10000 /
  *     list_total), else the line's discount_bp.
- *   promo_ends_at: the earliest promo_ends_at of the lines (0 = none).
+ *   promo_ends_at: the earliest promo_ends_at of the lines whose promotion
+ *     was inside its window (0 = none): the moment the quote's promotional
+ *     price stops holding. Kept expired promotions have already ended and
+ *     are counted in expired_promotions_kept (lines) instead; the quote's
+ *     approval decides about them, not the clock.
  *   price_valid_until = pricing date + price_validity_days days.
  *   catalog id/version and price book id/version of what priced it.
  *
@@ -177,7 +190,9 @@ static q2o_err add_line(const q2o_line *l, const pe_line *r, const q2o_line_pric
     int32_t d = discretionary_bp(l, p);
     if (d > out->max_discount_bp)
         out->max_discount_bp = d;
-    if (p->promo_ends_at && (!out->promo_ends_at || p->promo_ends_at < out->promo_ends_at))
+    if (r->coded_expired_kept)
+        out->expired_promotions_kept++;
+    else if (p->promo_ends_at && (!out->promo_ends_at || p->promo_ends_at < out->promo_ends_at))
         out->promo_ends_at = p->promo_ends_at;
     return Q2O_OK;
 }
@@ -219,6 +234,7 @@ static void clear_prices(const q2o_price_input *in, q2o_price_output *out)
     out->grand_total = out->cost_total = out->one_time_total = out->recurring_total = 0;
     out->margin_bp = out->max_discount_bp = 0;
     out->promo_ends_at = 0;
+    out->expired_promotions_kept = 0;
 }
 
 static void header(const pe_quote *q, const q2o_price_input *in, q2o_price_output *out)

@@ -31,6 +31,8 @@ typedef struct pe_line {
     const q2o_cat_schedule *volume;
     const q2o_cat_schedule *term;         /* NULL for one-time lines */
     const q2o_cat_promotion *coded;       /* the line's promo_code, checked */
+    int coded_expired_kept;               /* coded's window closed; kept by
+                                             Q2O_REASON_PROMOTION_EXTENSION */
     int64_t months;                       /* 1 for one-time lines */
 } pe_line;
 

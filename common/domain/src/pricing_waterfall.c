@@ -74,7 +74,15 @@ static const q2o_cat_schedule *schedule_of(const pe_quote *q, const q2o_line *l,
     return s;
 }
 
-static const q2o_cat_promotion *coded_promotion(const pe_quote *q, const q2o_line *l, uint32_t *found,
+/* A window that closed on or before the date, on a line that asks to keep
+ * it (Q2O_REASON_PROMOTION_EXTENSION): priced with it, and the approval
+ * policy decides (EXPIRED_PROMOTION_OVERRIDE). */
+static int kept_past_window(const pe_quote *q, const q2o_line *l, const q2o_cat_promotion *p)
+{
+    return p->ends_at && q->date >= p->ends_at && strcmp(l->override_reason, Q2O_REASON_PROMOTION_EXTENSION) == 0;
+}
+
+static const q2o_cat_promotion *coded_promotion(const pe_quote *q, const q2o_line *l, pe_line *r, uint32_t *found,
                                                 q2o_price_output *out)
 {
     const q2o_cat_promotion *p = q2o_catalog_promotion(q->cat, l->promo_code);
@@ -82,6 +90,10 @@ static const q2o_cat_promotion *coded_promotion(const pe_quote *q, const q2o_lin
         pe_violate(out, Q2O_PROMOTION_UNKNOWN, l->line_id, l->promo_code);
         ++*found;
         return NULL;
+    }
+    if (kept_past_window(q, l, p)) {
+        r->coded_expired_kept = 1;
+        return p;
     }
     if (!in_window(p->starts_at, p->ends_at, q->date)) {
         pe_violate(out, Q2O_QUOTE_PROMOTION_EXPIRED, l->line_id, l->promo_code);
@@ -132,7 +144,7 @@ uint32_t pe_line_resolve(const pe_quote *q, const q2o_line *l, pe_line *r, q2o_p
     if (o->charge == Q2O_CHARGE_RECURRING)
         r->term = schedule_of(q, l, o->term_schedule, Q2O_SCHED_TERM, &found, out);
     if (l->promo_code[0])
-        r->coded = coded_promotion(q, l, &found, out);
+        r->coded = coded_promotion(q, l, r, &found, out);
     if (q->account_id[0])
         r->contract = q2o_catalog_contract_price(q->cat, q->account_id, o->id, q->currency, q->date);
     r->months = months_of(q, l, o);

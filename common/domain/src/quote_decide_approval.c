@@ -156,6 +156,61 @@ q2o_err dc_attach_document(decide_ctx *c)
     return Q2O_OK;
 }
 
+/* 1 when the revision's approval covers a fired EXPIRED_PROMOTION_OVERRIDE:
+ * approved by approvers (a fired rule is never auto-approved) for the very
+ * content priced, with that rule among the reasons. */
+static int promotion_override_approved(const q2o_revision *r)
+{
+    if (!r->approved || r->auto_approved || !fp_equal(r->approved_fp, r->approval_fp))
+        return 0;
+    for (uint32_t i = 0; i < r->n_reasons && i < Q2O_MAX_APPROVAL_REASONS; i++)
+        if (r->reasons[i].rule == Q2O_AR_EXPIRED_PROMOTION_OVERRIDE)
+            return 1;
+    return 0;
+}
+
+static q2o_err promotion_ended(decide_ctx *c, const q2o_line *l, q2o_time_ms ended, const char *what,
+                               const char *why)
+{
+    char at[32];
+    q2o_time_format(ended, at, sizeof at);
+    if (!l)
+        return dc_fail(c, Q2O_QUOTE_PROMOTION_EXPIRED, "a promotion ended at %s, before %s", at, what);
+    return dc_fail(c, Q2O_QUOTE_PROMOTION_EXPIRED, "promotion %s on line %s ended at %s, before %s%s",
+                   l->price.promo_code[0] ? l->price.promo_code : l->promo_code, l->line_id, at, what, why);
+}
+
+/* Promotion validity (SPEC §3 Expiry). A promotion applied inside its
+ * window stops holding when it ends: the revision's promo_ends_at (the
+ * earliest such end) blocks from then on, approval or not. A promotion
+ * kept past its window (override_reason PROMOTION_EXTENSION, domain/
+ * pricing.h: its line's promo_ends_at is on or before priced_at) had ended
+ * when priced: it holds only while the revision's approval covers
+ * EXPIRED_PROMOTION_OVERRIDE. Either refusal names the line, the code and
+ * the end; the way out is a new revision repriced without the code (or
+ * with a valid one), or the override approved. */
+static q2o_err check_promotions(decide_ctx *c, const char *what)
+{
+    const q2o_revision *r = c->rev;
+    const q2o_line *ended = NULL;
+    int current = r == q2o_quote_current(c->q); /* the lines are the current revision's */
+    for (uint32_t i = 0; current && !ended && i < c->q->n_lines; i++)
+        if (r->promo_ends_at && c->q->lines[i].price.promo_ends_at == r->promo_ends_at)
+            ended = &c->q->lines[i];
+    if (r->promo_ends_at && r->promo_ends_at <= c->now)
+        return promotion_ended(c, ended, r->promo_ends_at, what, "");
+    if (!current || promotion_override_approved(r))
+        return Q2O_OK;
+    for (uint32_t i = 0; i < c->q->n_lines; i++) {
+        const q2o_line *l = &c->q->lines[i];
+        if (l->price.promo_ends_at && l->price.promo_ends_at <= r->priced_at)
+            return promotion_ended(c, l, l->price.promo_ends_at, what,
+                                   ": kept by " Q2O_REASON_PROMOTION_EXTENSION
+                                   " without an approved EXPIRED_PROMOTION_OVERRIDE");
+    }
+    return Q2O_OK;
+}
+
 /* Validities that must still hold to present or accept. */
 static q2o_err check_validity(decide_ctx *c, int accepting)
 {
@@ -164,9 +219,8 @@ static q2o_err check_validity(decide_ctx *c, int accepting)
         return dc_fail(c, Q2O_QUOTE_VALIDITY_NOT_SET, "valid_until must be after now");
     if (r->price_valid_until <= c->now)
         return dc_fail(c, Q2O_PRICE_EXPIRED, "price valid until %lld", (long long)r->price_valid_until);
-    if (r->promo_ends_at && r->promo_ends_at <= c->now)
-        return dc_fail(c, Q2O_QUOTE_PROMOTION_EXPIRED, "a promotion ended before %s",
-                       accepting ? "acceptance" : "presentation");
+    if (check_promotions(c, accepting ? "acceptance" : "presentation"))
+        return c->out->err;
     if (r->terms.contract_start && r->terms.contract_start <= c->now)
         return dc_fail(c, Q2O_QUOTE_CONTRACT_START_PASSED, "contract start passed");
     if (!accepting && r->approved && !r->auto_approved && r->approval_expires_at <= c->now)

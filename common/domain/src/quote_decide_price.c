@@ -5,6 +5,9 @@
  * finding's code. A clean run emits QuotePriced with the whole snapshot,
  * the pricing fingerprint and the approval fingerprint, then, when the
  * approval policy fires, QuoteApprovalRequired with reasons and steps.
+ * A line that keeps a promotion past its window (override_reason
+ * PROMOTION_EXTENSION) fires EXPIRED_PROMOTION_OVERRIDE: acceptance then
+ * honours the ended promotion only under that approval.
  */
 #include <stdlib.h>
 
@@ -231,13 +234,17 @@ static void reuse_steps(decide_ctx *c, const uint8_t fp[Q2O_SHA256_LEN], q2o_app
             }
 }
 
-static void evaluate_approval(decide_ctx *c, const q2o_ev_priced *p)
+/* The policy's facts come from the snapshot, the terms and what the
+ * pricer kept: a promotion past its window on a PROMOTION_EXTENSION line
+ * (domain/pricing.h) is the expired-promotion override (SPEC §5). */
+static void evaluate_approval(decide_ctx *c, const q2o_ev_priced *p, const q2o_price_output *o)
 {
     q2o_approval_facts f = {
         .max_discount_bp = p->max_discount_bp, .margin_bp = p->margin_bp,
         .term_months = c->rev->terms.term_months, .grand_total = p->grand_total,
         .payment_terms = c->rev->terms.payment_terms,
         .legal_clause_exception = c->rev->terms.legal_clause_exception,
+        .promotion_expired_override = (int)o->expired_promotions_kept, /* <= Q2O_MAX_LINES */
     };
     q2o_approval_eval ev;
     q2o_approval_evaluate(c->env->approval, &f, &ev);
@@ -274,7 +281,7 @@ q2o_err dc_price(decide_ctx *c)
     else {
         q2o_event *e = dc_emit(c, Q2O_EV_PRICED);
         fill_priced(c, o, &e->u.priced);
-        evaluate_approval(c, &e->u.priced);
+        evaluate_approval(c, &e->u.priced, o);
     }
     free(o->lines);
     free(o->display_names);

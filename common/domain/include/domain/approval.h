@@ -23,7 +23,9 @@ typedef struct q2o_approval_policy {
     uint32_t n_standard_terms;
     char standard_payment_terms[Q2O_MAX_STANDARD_TERMS][Q2O_CODE_MAX];
     int64_t window_ms;                /* an approval is valid this long */
-    uint32_t step_role[Q2O_AR__COUNT]; /* which role approves each rule */
+    uint32_t step_role[Q2O_AR__COUNT]; /* which role approves each rule; 0 = none named:
+                                          the step goes to SALES_MANAGER (a rule that
+                                          fires always needs someone's approval) */
 } q2o_approval_policy;
 
 /* What a priced revision looks like to the policy. */
@@ -34,7 +36,11 @@ typedef struct q2o_approval_facts {
     int64_t grand_total;
     const char *payment_terms;
     int legal_clause_exception;
-    int promotion_expired_override;   /* a promotion past its window is kept by override */
+    int promotion_expired_override;   /* lines whose promotion is kept past its window
+                                         (Q2O_REASON_PROMOTION_EXTENSION, domain/pricing.h;
+                                         q2o_price_output.expired_promotions_kept); > 0 fires
+                                         EXPIRED_PROMOTION_OVERRIDE, figure = this count,
+                                         threshold 0 (none is allowed without approval) */
 } q2o_approval_facts;
 
 typedef struct q2o_approval_eval {

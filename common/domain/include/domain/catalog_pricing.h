@@ -14,7 +14,11 @@
  *   VOLUME          the offering's volume schedule by quantity (range or slab)
  *   TERM            the offering's term schedule by term months (recurring)
  *   PROMOTION       the line's promotion code, or automatic promotions,
- *                   inside their window and covering the offering
+ *                   inside their window and covering the offering (a code
+ *                   past its window is kept only on a line whose
+ *                   override_reason is Q2O_REASON_PROMOTION_EXTENSION,
+ *                   domain/pricing.h; the output counts such lines in
+ *                   expired_promotions_kept)
  *   MANUAL_DISCOUNT the line's discount_bp
  *   OVERRIDE        the line's override_unit_price (needs a reason code)
  *
@@ -53,7 +57,8 @@ q2o_pricer q2o_catalog_pricer(const q2o_catalog *catalog);
  * (caller zeroes *out and provides its arrays). Findings that stop pricing
  * (unknown offering, no price book or price, unknown/expired/inapplicable
  * promotion, inactive offering) are violations with Q2O_OK; an overflow is
- * Q2O_MONEY_OVERFLOW. */
+ * Q2O_MONEY_OVERFLOW. A code past its window on a PROMOTION_EXTENSION line
+ * is no finding: it is priced and counted in out->expired_promotions_kept. */
 q2o_err q2o_catalog_price(const q2o_catalog *catalog, const q2o_price_input *in, q2o_price_output *out);
 
 /* ---------------------------------------------------------------------

@@ -53,6 +53,20 @@ typedef struct q2o_line_trace {
     q2o_price_step steps[Q2O_MAX_PRICE_STEPS];
 } q2o_line_trace;
 
+/* ---- keeping a promotion past its window (SPEC §3 Expiry, §5) ----
+ * A line's promo_code whose window closed on or before the pricing date
+ * (ends_at <= date) is refused with Q2O_QUOTE_PROMOTION_EXPIRED, unless the
+ * line's override_reason is this reserved reason code: the line is then
+ * priced WITH the promotion (its PROMOTION step as usual: rule = the code,
+ * rate or amount as the catalog defines it), counted in
+ * q2o_price_output.expired_promotions_kept, and the quote's approval policy
+ * fires EXPIRED_PROMOTION_OVERRIDE (domain/approval.h): the promotion is
+ * kept only once that approval is granted. The reason needs no
+ * override_unit_price (with one, the OVERRIDE step records this reason as
+ * any other). A promotion that has not started yet is never kept, and an
+ * automatic promotion is never kept (only a coded one can be asked for). */
+#define Q2O_REASON_PROMOTION_EXTENSION "PROMOTION_EXTENSION"
+
 typedef struct q2o_price_input {
     const q2o_quote_header *header;
     const q2o_terms *terms;
@@ -81,7 +95,12 @@ typedef struct q2o_price_output {
     char catalog_id[Q2O_CODE_MAX];
     char pricebook_id[Q2O_CODE_MAX];
     q2o_time_ms price_valid_until;
-    q2o_time_ms promo_ends_at;        /* earliest end of an applied promotion; 0 = none */
+    q2o_time_ms promo_ends_at;        /* earliest end of a promotion applied inside its window;
+                                         0 = none (a kept expired promotion has already ended:
+                                         it does not count here, see below) */
+    uint32_t expired_promotions_kept; /* lines priced with a promotion past its window by
+                                         Q2O_REASON_PROMOTION_EXTENSION (their line price keeps
+                                         the promotion's real promo_ends_at, <= the date) */
     uint32_t n_violations;
     q2o_violation violations[Q2O_MAX_VIOLATIONS];
 } q2o_price_output;

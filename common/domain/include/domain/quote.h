@@ -466,7 +466,11 @@ void q2o_quote_content_fp(const q2o_quote *q, int64_t policy_version, uint8_t ou
 /* The earliest moment a validity of the current revision passes (proposal,
  * price, approval, promotion, contract start: whichever apply to its status),
  * or 0 when nothing can expire. The store indexes quotes by it so that the
- * expiry sweeper finds them without a scan. */
+ * expiry sweeper finds them without a scan. The promotion validity is the
+ * revision's promo_ends_at: promotions applied inside their window only. A
+ * promotion kept past its window (PROMOTION_EXTENSION, domain/pricing.h)
+ * had ended when priced: the approval (EXPIRED_PROMOTION_OVERRIDE) governs
+ * it, never the sweeper, so it does not expire the revision. */
 q2o_time_ms q2o_quote_next_expiry(const q2o_quote *q, q2o_expiry_kind *kind);
 
 /* Deterministic order id / number for a converted revision. */
