@@ -11,17 +11,6 @@
 #include "core/strutil.h"
 #include "domain/catalog_pricing.h"
 
-static void add_finding(q2o_price_output *out, const q2o_config_finding *f)
-{
-    if (out->n_violations >= Q2O_MAX_VIOLATIONS)
-        return;
-    q2o_violation *v = &out->violations[out->n_violations++];
-    memset(v, 0, sizeof *v);
-    v->code = (int)f->code;
-    Q2O_STRCPY(v->line_id, f->line_id);
-    q2o_strlcpy(v->detail, f->subject, sizeof v->detail);
-}
-
 static q2o_err catalog_price(const void *ctx, const q2o_price_input *in, q2o_price_output *out)
 {
     const q2o_catalog *c = ctx;
@@ -31,7 +20,7 @@ static q2o_err catalog_price(const void *ctx, const q2o_price_input *in, q2o_pri
     Q2O_CHECK(cr != NULL);
     uint32_t n = q2o_configure(c, &cc, in->lines, in->n_lines, cr);
     for (uint32_t i = 0; i < cr->n_findings; i++)
-        add_finding(out, &cr->findings[i]);
+        q2o_price_output_violate(out, cr->findings[i].code, cr->findings[i].line_id, cr->findings[i].subject);
     free(cr);
     if (n)
         return Q2O_OK;

@@ -249,7 +249,7 @@ static void header(const pe_quote *q, const q2o_price_input *in, q2o_price_outpu
         out->pricebook_version = q->book->version;
         q2o_strlcpy(out->pricebook_id, q->book->id, sizeof out->pricebook_id);
     } else {
-        pe_violate(out, Q2O_PRICE_BOOK_MISSING, "", in->header->currency);
+        q2o_price_output_violate(out, Q2O_PRICE_BOOK_MISSING, "", in->header->currency);
     }
 }
 

@@ -37,7 +37,6 @@ typedef struct pe_line {
 } pe_line;
 
 /* Add a violation (dropped silently beyond Q2O_MAX_VIOLATIONS). */
-void pe_violate(q2o_price_output *out, q2o_err code, const char *line_id, const char *detail);
 
 /* Resolve line l against the catalog into *r; returns the number of
  * findings added to out (0 = the line can be priced). */

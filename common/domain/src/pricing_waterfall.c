@@ -19,17 +19,6 @@
  * a catalog with more per offering is beyond what a rep can explain). */
 #define PE_MAX_AUTO_PROMOS 32
 
-void pe_violate(q2o_price_output *out, q2o_err code, const char *line_id, const char *detail)
-{
-    if (out->n_violations >= Q2O_MAX_VIOLATIONS)
-        return;
-    q2o_violation *v = &out->violations[out->n_violations++];
-    memset(v, 0, sizeof *v);
-    v->code = (int)code;
-    q2o_strlcpy(v->line_id, line_id, sizeof v->line_id);
-    q2o_strlcpy(v->detail, detail, sizeof v->detail);
-}
-
 static int in_window(q2o_time_ms from, q2o_time_ms until, q2o_time_ms date)
 {
     return (!from || date >= from) && (!until || date < until);
@@ -67,7 +56,7 @@ static const q2o_cat_schedule *schedule_of(const pe_quote *q, const q2o_line *l,
         return NULL;
     const q2o_cat_schedule *s = q2o_catalog_schedule(q->cat, id);
     if (!s || s->kind != kind) { /* q2o_catalog_check should have refused the catalog */
-        pe_violate(out, Q2O_CATALOG_INVALID, l->line_id, id);
+        q2o_price_output_violate(out, Q2O_CATALOG_INVALID, l->line_id, id);
         ++*found;
         return NULL;
     }
@@ -87,7 +76,7 @@ static const q2o_cat_promotion *coded_promotion(const pe_quote *q, const q2o_lin
 {
     const q2o_cat_promotion *p = q2o_catalog_promotion(q->cat, l->promo_code);
     if (!p || !q2o_promotion_covers(p, l->offering_id)) {
-        pe_violate(out, Q2O_PROMOTION_UNKNOWN, l->line_id, l->promo_code);
+        q2o_price_output_violate(out, Q2O_PROMOTION_UNKNOWN, l->line_id, l->promo_code);
         ++*found;
         return NULL;
     }
@@ -96,7 +85,7 @@ static const q2o_cat_promotion *coded_promotion(const pe_quote *q, const q2o_lin
         return p;
     }
     if (!in_window(p->starts_at, p->ends_at, q->date)) {
-        pe_violate(out, Q2O_QUOTE_PROMOTION_EXPIRED, l->line_id, l->promo_code);
+        q2o_price_output_violate(out, Q2O_QUOTE_PROMOTION_EXPIRED, l->line_id, l->promo_code);
         ++*found;
         return NULL;
     }
@@ -121,22 +110,22 @@ uint32_t pe_line_resolve(const pe_quote *q, const q2o_line *l, pe_line *r, q2o_p
         return 0;
     }
     if (!r->off) {
-        pe_violate(out, Q2O_OFFERING_UNKNOWN, l->line_id, l->offering_id);
+        q2o_price_output_violate(out, Q2O_OFFERING_UNKNOWN, l->line_id, l->offering_id);
         return 1;
     }
     const q2o_cat_offering *o = r->off;
     if (!q2o_offering_active(o, q->date)) {
-        pe_violate(out, Q2O_OFFERING_INACTIVE, l->line_id, o->id);
+        q2o_price_output_violate(out, Q2O_OFFERING_INACTIVE, l->line_id, o->id);
         found++;
     }
     if (l->quantity < 1) {
-        pe_violate(out, Q2O_QUANTITY_INVALID, l->line_id, o->id);
+        q2o_price_output_violate(out, Q2O_QUANTITY_INVALID, l->line_id, o->id);
         found++;
     }
     if (q->book) { /* without one the header violation says it all */
         r->price = q2o_pricebook_price(q->cat, q->book, o->id);
         if (!r->price || (l->quantity >= 1 && !priceable(r->price, l->quantity))) {
-            pe_violate(out, Q2O_PRICE_BOOK_MISSING, l->line_id, o->id);
+            q2o_price_output_violate(out, Q2O_PRICE_BOOK_MISSING, l->line_id, o->id);
             found++;
         }
     }

@@ -15,35 +15,24 @@
 #include "core/strutil.h"
 #include "decide_internal.h"
 
-static void add_violation(q2o_price_output *o, q2o_err code, const char *line_id, const char *detail)
-{
-    if (o->n_violations >= Q2O_MAX_VIOLATIONS)
-        return;
-    q2o_violation *v = &o->violations[o->n_violations++];
-    memset(v, 0, sizeof *v);
-    v->code = (int)code;
-    q2o_strlcpy(v->line_id, line_id, sizeof v->line_id);
-    q2o_strlcpy(v->detail, detail, sizeof v->detail);
-}
-
 /* Structural and customer checks, and the order type against the catalog
  * (when the catalog manages order types at all: a SaaS catalog has none). */
 static void validate_quote(const q2o_quote *q, const q2o_catalog *catalog, q2o_price_output *o)
 {
     const q2o_quote_header *h = &q->header;
     if (catalog && catalog->n_order_types && !q2o_catalog_order_type(catalog, h->order_type))
-        add_violation(o, Q2O_ORDER_TYPE_UNKNOWN, "", h->order_type);
+        q2o_price_output_violate(o, Q2O_ORDER_TYPE_UNKNOWN, "", h->order_type);
     if (q->n_lines == 0)
-        add_violation(o, Q2O_VALIDATION_NO_LINES, "", "lines");
+        q2o_price_output_violate(o, Q2O_VALIDATION_NO_LINES, "", "lines");
     if (!h->customer_id[0] || !h->account_id[0])
-        add_violation(o, Q2O_MISSING_CUSTOMER, "", !h->customer_id[0] ? "customer_id" : "account_id");
+        q2o_price_output_violate(o, Q2O_MISSING_CUSTOMER, "", !h->customer_id[0] ? "customer_id" : "account_id");
     if (!h->billing_account_id[0])
-        add_violation(o, Q2O_MISSING_BILLING_ACCOUNT, "", "billing_account_id");
+        q2o_price_output_violate(o, Q2O_MISSING_BILLING_ACCOUNT, "", "billing_account_id");
     if (!h->ship_to[0])
-        add_violation(o, Q2O_SHIP_TO_INVALID, "", "ship_to");
+        q2o_price_output_violate(o, Q2O_SHIP_TO_INVALID, "", "ship_to");
     for (uint32_t i = 0; i < q->n_lines; i++)
         if (q->lines[i].override_unit_price >= 0 && !q->lines[i].override_reason[0])
-            add_violation(o, Q2O_OVERRIDE_REASON_REQUIRED, q->lines[i].line_id, "override_reason");
+            q2o_price_output_violate(o, Q2O_OVERRIDE_REASON_REQUIRED, q->lines[i].line_id, "override_reason");
 }
 
 static q2o_err record_failure(decide_ctx *c, const q2o_price_output *o)

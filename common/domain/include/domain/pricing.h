@@ -105,6 +105,10 @@ typedef struct q2o_price_output {
     q2o_violation violations[Q2O_MAX_VIOLATIONS];
 } q2o_price_output;
 
+/* Record a finding in out (dropped beyond Q2O_MAX_VIOLATIONS; strings are
+ * truncated to their fields). */
+void q2o_price_output_violate(q2o_price_output *out, q2o_err code, const char *line_id, const char *detail);
+
 /* Returns Q2O_OK with findings in out->violations (a blocking finding means
  * the revision cannot be priced), or a hard error such as Q2O_MONEY_OVERFLOW. */
 typedef struct q2o_pricer {
