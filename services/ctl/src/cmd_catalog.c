@@ -72,6 +72,23 @@ static int parse(const ctl_sub *sub, int argc, char **argv, ctl_args *a, size_t 
     return 0;
 }
 
+/* parse, then the timeout, the configuration and the catalog topic's name
+ * of a command that talks to Kafka: 0 to go on, else the exit code + 100
+ * (or the exit code of ctl_config, below 100). */
+static int prepare(const ctl_sub *sub, int argc, char **argv, ctl_args *a, size_t n_pos, const char *what,
+                   int *tmo, q2o_config *cfg, char topic[Q2O_BUS_NAME_MAX])
+{
+    int rc = parse(sub, argc, argv, a, n_pos, what);
+    if (rc)
+        return rc;
+    if (timeout_of(a, tmo) != 0)
+        return 100 + CTL_EXIT_USAGE;
+    if ((rc = ctl_config(a, cfg)) != 0)
+        return rc;
+    q2o_bus_topic(&cfg->bus, Q2O_TOPIC_CATALOG, topic, Q2O_BUS_NAME_MAX);
+    return 0;
+}
+
 /* A file that did not load: every problem (stdout for validate, whose
  * answer it is; stderr for load, which failed), exit 2. */
 static int invalid(const ctl_args *a, const char *file, q2o_err code, const q2o_catalog_json_errors *e, FILE *out)
@@ -156,14 +173,9 @@ static int cmd_load(int argc, char **argv)
     char topic[Q2O_BUS_NAME_MAX], detail[512] = "";
     int tmo;
     int64_t offset = -1;
-    int rc = parse(&load_sub, argc, argv, &a, 1, "one FILE");
+    int rc = prepare(&load_sub, argc, argv, &a, 1, "one FILE", &tmo, &cfg, topic);
     if (rc)
-        return rc - 100;
-    if (timeout_of(&a, &tmo) != 0)
-        return CTL_EXIT_USAGE;
-    if ((rc = ctl_config(&a, &cfg)) != 0)
-        return rc;
-    q2o_bus_topic(&cfg.bus, Q2O_TOPIC_CATALOG, topic, sizeof topic);
+        return rc >= 100 ? rc - 100 : rc;
     q2o_time_ms now = q2o_time_now_ms();
     q2o_err e = q2o_ctl_catalog_file_load(a.pos[0], Q2O_CATALOG_MESSAGE_MAX, &f);
     if (e != Q2O_OK)
@@ -257,14 +269,9 @@ static int cmd_show(int argc, char **argv)
     q2o_ctl_catalog_set s;
     char topic[Q2O_BUS_NAME_MAX], detail[Q2O_TEXT_MAX + 128] = "";
     int tmo;
-    int rc = parse(&show_sub, argc, argv, &a, 0, "no positional argument");
+    int rc = prepare(&show_sub, argc, argv, &a, 0, "no positional argument", &tmo, &cfg, topic);
     if (rc)
-        return rc - 100;
-    if (timeout_of(&a, &tmo) != 0)
-        return CTL_EXIT_USAGE;
-    if ((rc = ctl_config(&a, &cfg)) != 0)
-        return rc;
-    q2o_bus_topic(&cfg.bus, Q2O_TOPIC_CATALOG, topic, sizeof topic);
+        return rc >= 100 ? rc - 100 : rc;
     q2o_err e = q2o_ctl_catalog_read(&cfg, tmo, &s, detail, sizeof detail);
     rc = e == Q2O_OK ? print_set(&a, &s, topic) : ctl_infra_error("reading the catalog topic", e, detail);
     q2o_ctl_catalog_set_release(&s);
