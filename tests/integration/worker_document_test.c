@@ -230,7 +230,9 @@ Test(worker_document, approved_quote_gets_one_pdf_whose_hash_is_attached_and_a_r
     snprintf(path, sizeof path, "%s/%s", dir, names[0]);
     sha256_file(path, file_hash);
     cr_assert_arr_eq(file_hash, at[0].hash, Q2O_SHA256_LEN, "the file's SHA-256 is the attached hash");
-    cr_assert_str_eq(names[0], strcat(q2o_hex(file_hash, Q2O_SHA256_LEN, hex), ".pdf"));
+    char want[Q2O_SHA256_HEX_LEN + 8];
+    snprintf(want, sizeof want, "%s.pdf", q2o_hex(file_hash, Q2O_SHA256_LEN, hex));
+    cr_assert_str_eq(names[0], want, "the file is named by its SHA-256");
     cr_assert(f.q->header.quote_number[0]);
     assert_pdftotext_shows(path, f.q->header.quote_number);
     cr_assert_eq(list_files(dir, ".eml", NULL, 0), 0, "the SaaS quote has no quote order type: no e-mail");
