@@ -182,6 +182,13 @@ void hx_erp_start(hx *h, hx_worker *hw, const char *name)
     start(hw, q2o_erp_worker_ops(hw->ew), hw->ew);
 }
 
+void hx_document_start(hx *h, hx_worker *hw, const char *name)
+{
+    worker_cfg(h, hw, name, "q2o-document");
+    cr_assert_eq(q2o_document_worker_new(&hw->cfg, &hw->dw), Q2O_OK);
+    start(hw, q2o_document_worker_ops(hw->dw), hw->dw);
+}
+
 q2o_err hx_stop(hx_worker *hw)
 {
     q2o_worker_stop(hw->w);
@@ -189,6 +196,8 @@ q2o_err hx_stop(hx_worker *hw)
     q2o_worker_free(hw->w);
     q2o_quote_worker_free(hw->qw);
     q2o_erp_worker_free(hw->ew);
+    q2o_document_worker_free(hw->dw);
+    hw->dw = NULL;
     hw->w = NULL;
     hw->qw = NULL;
     hw->ew = NULL;

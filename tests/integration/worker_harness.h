@@ -23,6 +23,7 @@
 
 #include "bus/bus.h"
 #include "codec/quote_codec.h"
+#include "runtime/document_worker.h"
 #include "runtime/erp_worker.h"
 #include "runtime/quote_worker.h"
 #include "runtime/worker.h"
@@ -64,6 +65,7 @@ struct hx_worker {
     q2o_worker *w;
     q2o_quote_worker *qw;
     q2o_erp_worker *ew;
+    q2o_document_worker *dw;
     _Atomic int64_t now;       /* the quote worker's clock */
     q2o_err result;
     atomic_int done;
@@ -83,6 +85,9 @@ void hx_quote_start(hx *h, hx_worker *hw, const char *name, void (*cfg_edit)(q2o
 void hx_quote_start_hooked(hx *h, hx_worker *hw, const char *name, void (*cfg_edit)(q2o_config *cfg),
                            void (*hook)(hx_worker *hw, const q2o_bus_msg *msg), void *hook_ctx);
 void hx_erp_start(hx *h, hx_worker *hw, const char *name);
+/* A document worker (group q2o-document, data dir <root>/<name>, documents
+ * in <root>/<name>/documents). */
+void hx_document_start(hx *h, hx_worker *hw, const char *name);
 /* Stop, join, free; returns q2o_worker_run's result. */
 q2o_err hx_stop(hx_worker *hw);
 /* Wait until ready (asserts within timeout_ms). */

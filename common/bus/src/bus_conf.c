@@ -12,6 +12,7 @@ static const char *const topic_suffix[Q2O_TOPIC__COUNT] = {
     [Q2O_TOPIC_QUOTE_COMMANDS] = "quote.commands", [Q2O_TOPIC_QUOTE_EVENTS] = "quote.events",
     [Q2O_TOPIC_QUOTE_RESULTS] = "quote.results",   [Q2O_TOPIC_ORDER_EVENTS] = "order.events",
     [Q2O_TOPIC_DEADLETTER] = "deadletter",         [Q2O_TOPIC_CATALOG] = "catalog",
+    [Q2O_TOPIC_DOCUMENT_EVENTS] = "document.events",
 };
 
 void q2o_bus_config_default(q2o_bus_config *cfg)

@@ -175,6 +175,12 @@ static void apply_approval_event(q2o_quote *q, const q2o_event *e)
         memcpy(r->approved_fp, e->u.approved.approval_fp, Q2O_SHA256_LEN);
         r->approved_at = e->at;
         r->approval_expires_at = e->u.approved.expires_at;
+        /* The document worker renders on this event: generation is pending,
+         * unless a document of this very snapshot is attached already (a
+         * re-approval after the approval window passed renders nothing new). */
+        if (r->document_status != Q2O_OP_DONE ||
+            memcmp(r->document_snapshot_fp, e->u.approved.approval_fp, Q2O_SHA256_LEN) != 0)
+            r->document_status = Q2O_OP_PENDING;
         break;
     case Q2O_EV_REJECTED_BY_APPROVER: close_revision(r, Q2O_ST_REJECTED); break;
     case Q2O_EV_APPROVAL_RECALLED: r->status = Q2O_ST_DRAFT; break;

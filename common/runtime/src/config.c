@@ -65,6 +65,9 @@ STR_SETTER(set_prefix, c->bus.topic_prefix)
 STR_SETTER(set_data_dir, c->data_dir)
 STR_SETTER(set_group, c->group_id)
 STR_SETTER(set_instance, c->instance_id)
+STR_SETTER(set_doc_dir, c->document_dir)
+STR_SETTER(set_doc_seller, c->document_seller)
+STR_SETTER(set_doc_from, c->document_from)
 #undef STR_SETTER
 
 static q2o_err set_partitions(q2o_config *c, const char *k, const char *v, char *d, size_t n)
@@ -132,6 +135,8 @@ static const struct {
     {"Q2O_INSTANCE_ID", set_instance},  {"Q2O_BATCH_MAX", set_batch},     {"Q2O_BATCH_WAIT_MS", set_wait},
     {"Q2O_HTTP_PORT", set_port},        {"Q2O_LOG_LEVEL", set_level},     {"Q2O_STORE_SYNC", set_sync},
     {"Q2O_SWEEP_INTERVAL_MS", set_sweep}, {"Q2O_CATALOG_ID", set_catalog},
+    {"Q2O_DOCUMENT_DIR", set_doc_dir},  {"Q2O_DOCUMENT_SELLER", set_doc_seller},
+    {"Q2O_DOCUMENT_FROM", set_doc_from},
 };
 
 static int known_key(const char *key)
@@ -209,6 +214,8 @@ static void defaults(q2o_config *c, const char *name)
     Q2O_STRCPY(c->log_level, "info");
     Q2O_STRCPY(c->store_sync, "nometa");
     c->sweep_interval_ms = 60000;
+    Q2O_STRCPY(c->document_seller, "q2o seller");
+    Q2O_STRCPY(c->document_from, "quotes@q2o.example");
 }
 
 q2o_err q2o_config_load(const char *name, const char *path, q2o_config *out, char *detail, size_t size)
@@ -258,6 +265,8 @@ void q2o_config_print(const q2o_config *c, FILE *out)
             c->group_id, c->instance_id, c->batch_max, c->batch_wait_ms, c->http_port, c->log_level, c->store_sync);
     fprintf(out, "sweep_interval_ms=%d catalog_id=%s\n", c->sweep_interval_ms,
             c->catalog_id[0] ? c->catalog_id : "(the most recently published)");
+    fprintf(out, "document_dir=%s document_seller=%s document_from=%s\n",
+            c->document_dir[0] ? c->document_dir : "(<data_dir>/documents)", c->document_seller, c->document_from);
     for (uint32_t i = 0; i < c->bus.n_props; i++)
         fprintf(out, "kafka.%s=%s\n", c->bus.props[i].key, secret(c->bus.props[i].key) ? "****" : c->bus.props[i].value);
 }

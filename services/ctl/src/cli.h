@@ -94,6 +94,7 @@ int ctl_cmd_show(int argc, char **argv);
 int ctl_cmd_history(int argc, char **argv);
 int ctl_cmd_as_of(int argc, char **argv);
 int ctl_cmd_verify(int argc, char **argv);
+int ctl_cmd_verify_document(int argc, char **argv);
 int ctl_cmd_topics(int argc, char **argv);
 int ctl_cmd_allowed(int argc, char **argv);
 int ctl_cmd_config(int argc, char **argv);

@@ -11,6 +11,7 @@
 #include "core/sha256.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
+#include "ctl/docverify.h"
 #include "ctl/json.h"
 #include "ctl/print.h"
 #include "ctl/waterfall.h"
@@ -50,6 +51,16 @@ static const ctl_sub verify_sub = {
     "verify", "QUOTE",
     "Re-walk the quote's hash chain from its first event: ok, or the first broken version (exit 1).", no_flags,
     NULL};
+
+static const ctl_flag verify_document_flags[] = {
+    {"revision", "N", "the revision to check (default: the accepted one, else the current one)"},
+    {NULL, NULL, NULL},
+};
+static const ctl_sub verify_document_sub = {
+    "verify-document", "FILE QUOTE [--revision N]",
+    "Is FILE the document of the quote? Its SHA-256 against the hash the customer accepted, else the one\n"
+    "presented, else the one attached; prints the revision, the hash and MATCH (exit 0) or MISMATCH (exit 1).",
+    verify_document_flags, NULL};
 
 static const ctl_sub waterfall_sub = {
     "waterfall", "QUOTE [--revision N]",
@@ -300,6 +311,90 @@ int ctl_cmd_verify(int argc, char **argv)
     }
     q2o_quote_free(q);
     return ok ? CTL_EXIT_OK : CTL_EXIT_REFUSED;
+}
+
+/* -------------------------------------------------------- verify-document */
+
+/* SHA-256 of a file: 0, or -1 (errno set). */
+static int sha256_of_file(const char *path, uint8_t out[Q2O_SHA256_LEN])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    q2o_sha256 sh;
+    uint8_t buf[65536];
+    size_t got;
+    q2o_sha256_init(&sh);
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        q2o_sha256_update(&sh, buf, got);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return -1;
+    q2o_sha256_final(&sh, out);
+    return 0;
+}
+
+static void print_docverify(const ctl_args *a, const char *file, const char *quote_id, const q2o_ctl_docverify *v,
+                            const uint8_t file_hash[Q2O_SHA256_LEN])
+{
+    char want[Q2O_SHA256_HEX_LEN], got[Q2O_SHA256_HEX_LEN];
+    q2o_hex(v->expected, Q2O_SHA256_LEN, want);
+    q2o_hex(file_hash, Q2O_SHA256_LEN, got);
+    if (ctl_has(a, "json")) {
+        json_t *j = json_object();
+        json_object_set_new(j, "quote_id", json_string(quote_id));
+        json_object_set_new(j, "revision", json_integer(v->revision));
+        json_object_set_new(j, "file", json_string(file));
+        json_object_set_new(j, "file_sha256", json_string(got));
+        json_object_set_new(j, "compared_with", json_string(v->which));
+        json_object_set_new(j, "document_id", json_string(v->document_id));
+        json_object_set_new(j, "expected_sha256", json_string(want));
+        json_object_set_new(j, "match", json_boolean(v->match));
+        q2o_ctl_json_print(j, stdout);
+        json_decref(j);
+        return;
+    }
+    printf("%s revision %d, %s document %s\n  expected %s\n  file     %s  (%s)\n%s\n", quote_id, (int)v->revision,
+           v->which, v->document_id[0] ? v->document_id : "-", want, got, file, v->match ? "MATCH" : "MISMATCH");
+}
+
+int ctl_cmd_verify_document(int argc, char **argv)
+{
+    ctl_args a;
+    q2o_ctl_view_report rep;
+    q2o_ctl_docverify v;
+    uint8_t file_hash[Q2O_SHA256_LEN];
+    int64_t revision = 0;
+    if (ctl_parse(&verify_document_sub, argc, argv, &a) != 0)
+        return CTL_EXIT_USAGE;
+    if (a.help) {
+        ctl_help(&verify_document_sub, stdout);
+        return CTL_EXIT_OK;
+    }
+    if (a.n_pos != 2)
+        return ctl_usage_error(&verify_document_sub, "expected FILE and QUOTE");
+    if (strlen(a.pos[1]) >= Q2O_ID_MAX)
+        return ctl_usage_error(&verify_document_sub, "QUOTE: at most %d bytes", Q2O_ID_MAX - 1);
+    if (ctl_get_i64(&a, "revision", 0, Q2O_MAX_REVISIONS, &revision) != 0)
+        return CTL_EXIT_USAGE;
+    if (sha256_of_file(a.pos[0], file_hash) != 0)
+        return ctl_usage_error(&verify_document_sub, "cannot read %s", a.pos[0]);
+    q2o_ctl_view_opts o = {0};
+    q2o_quote *q = q2o_quote_new();
+    int rc = replay(&a, a.pos[1], &o, q, &rep);
+    if (rc == 0) {
+        q2o_err e = q2o_ctl_docverify_check(q, (int32_t)revision, file_hash, &v);
+        if (e != Q2O_OK) {
+            fprintf(stderr, "q2octl verify-document: %s: %s (%s)\n", a.pos[1], q2o_err_message(e), q2o_err_name(e));
+            rc = CTL_EXIT_REFUSED;
+        } else {
+            print_docverify(&a, a.pos[0], a.pos[1], &v, file_hash);
+            rc = v.match ? CTL_EXIT_OK : CTL_EXIT_REFUSED;
+        }
+    }
+    q2o_quote_free(q);
+    return rc;
 }
 
 /* -------------------------------------------------------------- waterfall */

@@ -4,6 +4,7 @@
  *   q2octl send FILE|-                  a command as JSON; waits for its result
  *   q2octl create|add-line|...|expire   the same commands from flags
  *   q2octl show|history|as-of|verify    a quote read back from the events topic
+ *   q2octl verify-document FILE QUOTE   a file's SHA-256 against the accepted document hash
  *   q2octl waterfall QUOTE              the latest pricing of a revision, stage by stage
  *   q2octl catalog validate|load|show   catalog files and the catalog topic
  *   q2octl orders                       the ERP worker's OrderCreated events
@@ -30,6 +31,7 @@ static const struct {
     {"history", ctl_cmd_history, "the quote's audit timeline, one line per event"},
     {"as-of", ctl_cmd_as_of, "time travel: the quote after event N or at a moment"},
     {"verify", ctl_cmd_verify, "re-walk the quote's hash chain"},
+    {"verify-document", ctl_cmd_verify_document, "FILE QUOTE: is FILE the document the customer accepted?"},
     {"waterfall", ctl_cmd_waterfall, "the latest pricing of a revision as a per-line price waterfall"},
     {"catalog", ctl_cmd_catalog, "catalog validate FILE | load FILE | show: catalogs and the catalog topic"},
     {"orders", ctl_cmd_orders, "the orders the ERP worker created (order.events)"},

@@ -125,6 +125,8 @@ static void print_after_approval(FILE *f, const q2o_revision *r)
     if (r->document_id[0])
         fprintf(f, "  document: %s  %s  hash %s  template %s\n", r->document_id, q2o_op_status_name(r->document_status),
                 short_hash(r->document_hash, h), r->template_version);
+    else if (r->document_status != Q2O_OP_NONE)
+        fprintf(f, "  document: %s (generation by the document worker)\n", q2o_op_status_name(r->document_status));
     if (r->presented_at)
         fprintf(f, "  presented: %s to %s (valid until %s)\n", when(r->presented_at, a, sizeof a), r->recipient,
                 when(r->terms.valid_until, h, sizeof h));

@@ -76,6 +76,8 @@ typedef enum q2o_topic {
     Q2O_TOPIC_ORDER_EVENTS,     /* "<prefix>order.events" */
     Q2O_TOPIC_DEADLETTER,       /* "<prefix>deadletter" */
     Q2O_TOPIC_CATALOG,          /* "<prefix>catalog" compacted */
+    Q2O_TOPIC_DOCUMENT_EVENTS,  /* "<prefix>document.events" keyed by quote id (JSON,
+                                   runtime/document_worker.h) */
     Q2O_TOPIC__COUNT
 } q2o_topic;
 

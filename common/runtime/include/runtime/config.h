@@ -24,6 +24,9 @@
  * | Q2O_SWEEP_INTERVAL_MS | expiry sweeper period (quote worker)          | 60000              |
  * | Q2O_CATALOG_ID      | the catalog that prices quotes ("" = the most   | ""                 |
  * |                     | recently published one; runtime/catalog_feed.h) |                    |
+ * | Q2O_DOCUMENT_DIR    | where the document worker stores its files      | <data dir>/documents |
+ * | Q2O_DOCUMENT_SELLER | seller name on proposals and e-mails            | q2o seller         |
+ * | Q2O_DOCUMENT_FROM   | From address of confirmation e-mails            | quotes@q2o.example |
  * | Q2O_KAFKA_<NAME>    | any librdkafka property: NAME lower-cased, '_'  |                    |
  * |                     | becomes '.': Q2O_KAFKA_SECURITY_PROTOCOL=SSL    |                    |
  * |                     | (in the file also "kafka.<property> = value")   |                    |
@@ -56,6 +59,9 @@ typedef struct q2o_config {
     char store_sync[16];
     int sweep_interval_ms;
     char catalog_id[64];
+    char document_dir[512];         /* "" = <data_dir>/documents */
+    char document_seller[128];
+    char document_from[128];
 } q2o_config;
 
 /* Fill *out for process `name` from defaults, the file (path, or

@@ -28,7 +28,8 @@ typedef struct rebuilt {
 } rebuilt;
 
 typedef struct chunk {
-    q2o_quote_worker *qw;
+    const q2o_codec *codec;
+    int side_tables; /* rebuild command dedupe entries and the expiry index */
     const char *topic;
     int32_t partition;
     q2o_bus_msg **msgs;
@@ -56,13 +57,13 @@ static void log_skip(const chunk *c, const q2o_bus_msg *m, const char *why, cons
 static q2o_err flush_cur(chunk *c, q2o_store_txn *txn)
 {
     q2o_err e = Q2O_OK;
-    if (c->cur.active && !c->cur.skip) {
+    if (c->cur.active && !c->cur.skip && c->side_tables) {
         uint8_t *buf = NULL;
         size_t len = 0;
         q2o_result *r = &c->cur.r;
         q2o_strlcpy(r->message, q2o_err_message(r->code), sizeof r->message);
         q2o_strlcpy(r->remediation, q2o_err_remediation(r->code), sizeof r->remediation);
-        if ((e = q2o_codec_encode_result(c->qw->codec, r, &buf, &len)) == Q2O_OK)
+        if ((e = q2o_codec_encode_result(c->codec, r, &buf, &len)) == Q2O_OK)
             e = q2o_store_command_put(txn, r->command_id, buf, len);
         free(buf);
     }
@@ -93,7 +94,7 @@ static q2o_err start_cur(chunk *c, q2o_store_txn *txn, const q2o_event *ev)
     if (e != Q2O_OK)
         return e;
     cur->skip = 1;
-    if (q2o_codec_decode_result(c->qw->codec, data, len, &cur->r, detail, sizeof detail) == Q2O_OK &&
+    if (q2o_codec_decode_result(c->codec, data, len, &cur->r, detail, sizeof detail) == Q2O_OK &&
         strcmp(cur->r.detail, REBUILT_DETAIL) == 0 && strcmp(cur->r.quote_id, ev->quote_id) == 0 &&
         cur->r.version + 1 == ev->version)
         cur->skip = 0; /* split across chunks: keep building it */
@@ -103,6 +104,8 @@ static q2o_err start_cur(chunk *c, q2o_store_txn *txn, const q2o_event *ev)
 static q2o_err accumulate(chunk *c, q2o_store_txn *txn, const q2o_event *ev)
 {
     q2o_err e;
+    if (!c->side_tables)
+        return Q2O_OK;
     if (!ev->command_id[0])
         return flush_cur(c, txn);
     if (!c->cur.active || strcmp(c->cur.r.command_id, ev->command_id) != 0 ||
@@ -139,7 +142,7 @@ static q2o_err touch(chunk *c, q2o_store_txn *txn, const char *quote_id)
         if (strcmp(c->touched[i].quote_id, quote_id) == 0)
             return Q2O_OK;
     q2o_quote *q = q2o_quote_new();
-    q2o_err e = q2o_quote_load(txn, c->qw->codec, quote_id, q, detail, sizeof detail);
+    q2o_err e = q2o_quote_load(txn, c->codec, quote_id, q, detail, sizeof detail);
     if (e == Q2O_OK) {
         touched *t = &c->touched[c->n_touched++];
         Q2O_STRCPY(t->quote_id, quote_id);
@@ -161,9 +164,9 @@ static q2o_err fix_touched(chunk *c, q2o_store_txn *txn)
     for (size_t i = 0; e == Q2O_OK && i < c->n_touched; i++) {
         const touched *t = &c->touched[i];
         q2o_quote *q = q2o_quote_new();
-        e = q2o_quote_load(txn, c->qw->codec, t->quote_id, q, detail, sizeof detail);
+        e = q2o_quote_load(txn, c->codec, t->quote_id, q, detail, sizeof detail);
         q2o_time_ms after = e == Q2O_OK ? q2o_quote_next_expiry(q, NULL) : 0;
-        if (e == Q2O_OK && after != t->before_expiry) {
+        if (e == Q2O_OK && c->side_tables && after != t->before_expiry) {
             if (t->before_expiry)
                 e = q2o_store_expiry_del(txn, t->before_expiry, t->quote_id);
             if (e == Q2O_OK && after)
@@ -172,7 +175,7 @@ static q2o_err fix_touched(chunk *c, q2o_store_txn *txn)
         if (e == Q2O_OK && q2o_store_should_snapshot(t->before_version, q->version)) {
             uint8_t *buf = NULL;
             size_t len = 0;
-            if ((e = q2o_codec_encode_snapshot(c->qw->codec, q, &buf, &len)) == Q2O_OK)
+            if ((e = q2o_codec_encode_snapshot(c->codec, q, &buf, &len)) == Q2O_OK)
                 e = q2o_store_snapshot_put(txn, t->quote_id, q->version, buf, len);
             free(buf);
         }
@@ -222,7 +225,7 @@ static q2o_err apply_chunk(q2o_store_txn *txn, void *arg)
     memset(&c->cur, 0, sizeof c->cur);
     for (size_t i = 0; e == Q2O_OK && i < c->n; i++) {
         const q2o_bus_msg *m = c->msgs[i];
-        e = q2o_codec_decode_event(c->qw->codec, m->value, m->value_len, &c->ev, detail, sizeof detail);
+        e = q2o_codec_decode_event(c->codec, m->value, m->value_len, &c->ev, detail, sizeof detail);
         if (e != Q2O_OK) {
             log_skip(c, m, q2o_err_name(e), detail);
             c->skipped++;
@@ -332,18 +335,23 @@ static q2o_err end_offset(q2o_bus_reader *r, int64_t *end)
 
 q2o_err q2o_quote_restore(q2o_quote_worker *qw, q2o_worker *w, const char *commands_topic, int32_t partition)
 {
+    (void)commands_topic; /* co-partitioned: commands p <-> events p */
+    return qw_restore_events(qw->codec, 1, w, partition);
+}
+
+q2o_err qw_restore_events(const q2o_codec *codec, int side_tables, q2o_worker *w, int32_t partition)
+{
     const char *topic = q2o_worker_topic(w, Q2O_TOPIC_QUOTE_EVENTS);
     char detail[512] = "", p[16], a[24], b[24];
     int64_t from = -2, end = 0;
     uint64_t read = 0, applied = 0;
     q2o_bus_reader *r = NULL;
-    (void)commands_topic; /* co-partitioned: commands p <-> events p */
     chunk *c = calloc(1, sizeof *c);
     q2o_err e = Q2O_NO_MEMORY;
     if (!c || !(c->msgs = calloc(QW_RESTORE_CHUNK, sizeof *c->msgs)) ||
         !(c->touched = calloc(QW_RESTORE_CHUNK, sizeof *c->touched)))
         goto out;
-    *c = (chunk){.qw = qw, .topic = topic, .partition = partition, .msgs = c->msgs, .touched = c->touched};
+    *c = (chunk){.codec = codec, .side_tables = side_tables, .topic = topic, .partition = partition, .msgs = c->msgs, .touched = c->touched};
     if ((e = recorded_offset(q2o_worker_store(w), topic, partition, &from)) != Q2O_OK)
         goto out;
     e = q2o_bus_reader_new(&q2o_worker_config(w)->bus, topic, partition, from, &r, detail, sizeof detail);

@@ -33,4 +33,11 @@ struct q2o_quote_worker {
 
 q2o_time_ms qw_now(const q2o_quote_worker *qw);
 
+/* Fold events partition `partition` into the worker's store from the
+ * recorded restore offset to the end (the restore of quote_worker.h).
+ * side_tables: also rebuild command dedupe entries and the expiry index
+ * (the quote worker); 0 folds streams and snapshots only (the document
+ * worker, whose projection is a reader of the log, not its writer). */
+q2o_err qw_restore_events(const q2o_codec *codec, int side_tables, q2o_worker *w, int32_t partition);
+
 #endif
