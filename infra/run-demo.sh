@@ -52,7 +52,7 @@ phase() { printf '\n== %s  (+%d ms)\n' "$1" $(( $(now_ms) - T_START )); }
 if [ "${DEMO_SKIP_BUILD:-0}" != 1 ]; then
   cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   if [ "$MODE" = local ]; then targets=(q2o-demo); else
-    targets=(q2o-broker q2o-quote-worker q2o-erp-worker q2octl q2o-demo); fi
+    targets=(q2o-broker q2o-quote-worker q2o-erp-worker q2o-document-worker q2octl q2o-demo); fi
   cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)" --target "${targets[@]}"
 fi
 if [ "$MODE" = local ]; then
@@ -62,10 +62,11 @@ fi
 BROKER=$BUILD/services/broker/q2o-broker
 QUOTE=$BUILD/services/quote/q2o-quote-worker
 ERP=$BUILD/services/erp/q2o-erp-worker
+DOCW=$BUILD/services/document/q2o-document-worker
 export Q2OCTL=$ROOT/$BUILD/services/ctl/q2octl
 case "$BUILD" in /*) Q2OCTL=$BUILD/services/ctl/q2octl ;; esac
 DEMO=$BUILD/services/demo/q2o-demo
-for b in "$BROKER" "$QUOTE" "$ERP" "$Q2OCTL" "$DEMO"; do
+for b in "$BROKER" "$QUOTE" "$ERP" "$DOCW" "$Q2OCTL" "$DEMO"; do
   [ -x "$b" ] || { echo "run-demo: $b is not built" >&2; exit 2; }
 done
 
@@ -150,9 +151,10 @@ echo "broker: $BOOTSTRAP (topics created by q2o-broker)"
 phase "q2octl catalog load schemas/catalog/saas-suite.json (validated, then published to q2o.catalog)"
 "$Q2OCTL" catalog load "$ROOT/schemas/catalog/saas-suite.json" || { echo "run-demo: the sample catalog did not load" >&2; exit 1; }
 
-phase "starting q2o-quote-worker and q2o-erp-worker (separate processes)"
+phase "starting q2o-quote-worker, q2o-erp-worker and q2o-document-worker (separate processes)"
 QUOTE_PORT=$(free_port)
 ERP_PORT=$(free_port)
+DOC_PORT=$(free_port)
 # The mock cluster holds a waiting fetch for its whole fetch.wait.max.ms even
 # when data arrives (a real broker answers at once): keep it short here.
 export Q2O_KAFKA_FETCH_WAIT_MAX_MS=${Q2O_KAFKA_FETCH_WAIT_MAX_MS:-10}
@@ -160,10 +162,13 @@ Q2O_DATA_DIR=$DATA/quote-worker Q2O_HTTP_PORT=$QUOTE_PORT Q2O_INSTANCE_ID=quote-
   start q2o-quote-worker "$LOGS/q2o-quote-worker.log" "$QUOTE"
 Q2O_DATA_DIR=$DATA/erp-worker Q2O_HTTP_PORT=$ERP_PORT Q2O_INSTANCE_ID=erp-demo \
   start q2o-erp-worker "$LOGS/q2o-erp-worker.log" "$ERP"
+Q2O_DATA_DIR=$DATA/document-worker Q2O_HTTP_PORT=$DOC_PORT Q2O_INSTANCE_ID=document-demo \
+  Q2O_DOCUMENT_DIR=$DATA/documents start q2o-document-worker "$LOGS/q2o-document-worker.log" "$DOCW"
 export DEMO_QUOTE_WORKER_PID=${pids[1]} DEMO_ERP_WORKER_PID=${pids[2]}
 wait_ready q2o-quote-worker "$QUOTE_PORT"
 wait_ready q2o-erp-worker "$ERP_PORT"
-echo "quote worker ready on :$QUOTE_PORT (/healthz /readyz /metrics), erp worker ready on :$ERP_PORT"
+wait_ready q2o-document-worker "$DOC_PORT"
+echo "quote worker ready on :$QUOTE_PORT (/healthz /readyz /metrics), erp worker on :$ERP_PORT, document worker on :$DOC_PORT"
 T_READY=$(now_ms)
 
 phase "the story over Kafka (q2o-demo --bootstrap $BOOTSTRAP)"
@@ -180,6 +185,21 @@ phase "q2octl orders --quote Q-1000 (the ERP worker's OrderCreated on q2o.order.
 
 phase "q2octl waterfall Q-1000 (every line's price, step by step, from its QuotePriced event)"
 "$Q2OCTL" waterfall Q-1000 || rc=1
+
+phase "the proposals q2o-document-worker rendered ($DATA/documents, named by SHA-256)"
+ls -l "$DATA"/documents/*.pdf 2>/dev/null || { echo "run-demo: no proposal PDF was rendered" >&2; rc=1; }
+signed=0
+for pdf in "$DATA"/documents/*.pdf; do
+  [ -f "$pdf" ] || continue
+  if "$Q2OCTL" verify-document "$pdf" Q-1000; then signed=$((signed + 1)); fi
+done
+[ "$signed" -eq 1 ] || { echo "run-demo: expected exactly one PDF to be the signed one, got $signed" >&2; rc=1; }
+if command -v pdftotext >/dev/null; then
+  for pdf in "$DATA"/documents/*.pdf; do
+    "$Q2OCTL" verify-document "$pdf" Q-1000 >/dev/null 2>&1 || continue
+    echo "-- pdftotext of the signed proposal (first lines)"; pdftotext -layout "$pdf" - | head -n 25
+  done
+fi
 
 phase "q2octl show Q-1000"
 "$Q2OCTL" show Q-1000 --actor rep-1 --roles SALES_REP || rc=1

@@ -42,6 +42,8 @@ struct demo {
     char run_id[48];         /* command id prefix: unique per run over Kafka */
     q2o_time_ms now;         /* the story's clock (local) or the wall clock (kafka) */
     int wall_clock;          /* the deciding worker runs on its own clock */
+    char doc_dir[600];       /* local: where the rendered proposals go ("" over Kafka, where
+                                q2o-document-worker renders and attaches them) */
     int seq;
     q2o_quote *q;            /* the quote as last loaded */
     char order_id[Q2O_ID_MAX];

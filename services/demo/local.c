@@ -202,6 +202,9 @@ int demo_local_open(demo *d, const char *dir)
     snprintf(path, sizeof path, "%s/quote-store", dir);
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return -1;
+    snprintf(d->doc_dir, sizeof d->doc_dir, "%s/documents", dir);
+    if (mkdir(d->doc_dir, 0755) != 0 && errno != EEXIST)
+        return -1;
     snprintf(file, sizeof file, "%s/data.mdb", path); /* every run tells the story afresh */
     unlink(file);
     snprintf(file, sizeof file, "%s/lock.mdb", path);

@@ -16,6 +16,7 @@
 
 #include "core/strutil.h"
 #include "demo.h"
+#include "document/proposal.h"
 #include "domain/sample.h"
 
 static const q2o_actor REP = {"rep-1", Q2O_ROLE_SALES_REP, 0, ""};
@@ -72,19 +73,64 @@ static void approve(demo *d, const q2o_actor *a, const uint8_t *fp, q2o_err expe
     demo_send(d, &c, expect, what);
 }
 
+/* Over Kafka, q2o-document-worker renders the proposal when the revision is
+ * approved and attaches it: wait for that event. */
+static void await_document(demo *d)
+{
+    char detail[Q2O_TEXT_MAX + 128] = "", hex[Q2O_SHA256_HEX_LEN];
+    uint64_t attached = d->q->version + 1;
+    q2o_err e = d->t->reload(d, attached, detail, sizeof detail);
+    const q2o_revision *r = rev(d);
+    if (e != Q2O_OK || r->document_status != Q2O_OP_DONE ||
+        memcmp(r->document_snapshot_fp, r->approval_fp, Q2O_SHA256_LEN) != 0) {
+        printf("  !! no proposal from q2o-document-worker for revision %d: %s %s\n", r->number, q2o_err_name(e),
+               detail);
+        d->failures++;
+        return;
+    }
+    printf("  v%-3llu proposal %s rendered and attached by q2o-document-worker, sha256 %.16s...\n",
+           (unsigned long long)d->q->version, r->document_id, q2o_hex(r->document_hash, Q2O_SHA256_LEN, hex));
+}
+
+/* In one process: render the proposal PDF from the approved snapshot here,
+ * keep it content-addressed under doc_dir, attach its hash. */
+static void render_here(demo *d)
+{
+    q2o_branding br = {"q2o demo seller", "1 Example Street, Springfield", {0x1f, 0x4e, 0x79},
+                       "Prices in USD. This proposal is valid until the date shown."};
+    q2o_document doc = {0};
+    char hex[Q2O_SHA256_HEX_LEN], path[700];
+    q2o_command c = demo_cmd(d, Q2O_CMD_ATTACH_DOCUMENT, &DOCS);
+    q2o_err e = q2o_proposal_render(d->q, rev(d)->number, &br, "proposal-1", &doc);
+    if (e != Q2O_OK) {
+        printf("  !! rendering the proposal failed: %s\n", q2o_err_name(e));
+        d->failures++;
+        return;
+    }
+    snprintf(path, sizeof path, "%s/%s.pdf", d->doc_dir, q2o_hex(doc.sha256, Q2O_SHA256_LEN, hex));
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(doc.bytes, 1, doc.len, f) != doc.len) {
+        printf("  !! cannot write %s\n", path);
+        d->failures++;
+    }
+    if (f)
+        fclose(f);
+    memcpy(c.u.attach.document_hash, doc.sha256, Q2O_SHA256_LEN);
+    snprintf(c.u.attach.document_id, sizeof c.u.attach.document_id, "DOC-%.40s-R%d", d->quote_id, rev(d)->number);
+    Q2O_STRCPY(c.u.attach.template_version, "proposal-1");
+    memcpy(c.u.attach.snapshot_fp, doc.snapshot_fp, Q2O_SHA256_LEN);
+    printf("  proposal PDF: %s (%zu bytes, %u pages)\n", path, doc.len, doc.pages);
+    q2o_document_release(&doc);
+    demo_send(d, &c, Q2O_OK, "proposal bound to the approved snapshot");
+}
+
 static void render_and_present(demo *d)
 {
-    q2o_command c = demo_cmd(d, Q2O_CMD_ATTACH_DOCUMENT, &DOCS);
-    q2o_sha256 h; /* the document worker's rendering comes with the proposal issue */
-    q2o_sha256_init(&h);
-    q2o_sha256_update_str(&h, "proposal");
-    q2o_sha256_update(&h, rev(d)->approval_fp, Q2O_SHA256_LEN);
-    q2o_sha256_final(&h, c.u.attach.document_hash);
-    snprintf(c.u.attach.document_id, sizeof c.u.attach.document_id, "DOC-%.40s-R%d", d->quote_id, rev(d)->number);
-    Q2O_STRCPY(c.u.attach.template_version, "proposal-v1");
-    memcpy(c.u.attach.snapshot_fp, rev(d)->approval_fp, Q2O_SHA256_LEN);
-    demo_send(d, &c, Q2O_OK, "proposal bound to the approved snapshot");
-    c = demo_cmd(d, Q2O_CMD_PRESENT_QUOTE, &REP);
+    if (d->wall_clock)
+        await_document(d);
+    else
+        render_here(d);
+    q2o_command c = demo_cmd(d, Q2O_CMD_PRESENT_QUOTE, &REP);
     Q2O_STRCPY(c.u.present.document_id, rev(d)->document_id);
     memcpy(c.u.present.document_hash, rev(d)->document_hash, Q2O_SHA256_LEN);
     Q2O_STRCPY(c.u.present.recipient, CUSTOMER.id);
