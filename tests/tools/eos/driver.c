@@ -12,8 +12,8 @@
  *   ConvertQuoteToOrder, and the same conversion again with the same
  *   idempotency key under a new command id (a client retry).
  * The approval fingerprint is computed by running the same pure domain
- * locally (q2o_quote_decide/evolve with the sample list pricer and the
- * default approval policy); every command is checked to be accepted
+ * locally (q2o_quote_decide/evolve with the catalog the worker prices with,
+ * --catalog, and its approval policy); every command is checked to be accepted
  * locally before it is produced.
  *
  * Commands of one quote are produced in order with the quote id as key
