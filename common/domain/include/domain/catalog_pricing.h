@@ -144,6 +144,26 @@ typedef struct q2o_config_context {
 uint32_t q2o_configure(const q2o_catalog *c, const q2o_config_context *ctx, const q2o_line *lines, uint32_t n,
                        q2o_config_result *out);
 
+/* Validate lines[line] among lines[0..n) (line < n): the same checks as
+ * q2o_configure, over the same indexes of every line, but only the findings
+ * that hang on lines[line] (in the order above: structure, offering,
+ * placement, quantity, options, required attributes, its groups when it is
+ * a bundle, the rules anchored on it) and its suggestions; a quote of more
+ * than Q2O_MAX_LINES lines gives the one quote-level finding instead. The
+ * findings on the other lines are neither kept nor counted, so a quote full
+ * of findings cannot crowd this line's out. Returns the number of findings
+ * (kept or dropped). Cost O(lines x options) to index, then one line's
+ * checks; one heap block per call (aborts on out-of-memory). */
+uint32_t q2o_configure_line(const q2o_catalog *c, const q2o_config_context *ctx, const q2o_line *lines, uint32_t n,
+                            uint32_t line, q2o_config_result *out);
+
+/* 1 when a finding of this code is line-local, what the line itself gets
+ * wrong whatever else the quote holds: FIELD_INVALID, OFFERING_UNKNOWN,
+ * OFFERING_INACTIVE, OFFERING_NOT_ELIGIBLE, CONFIG_NOT_AN_OPTION,
+ * QUANTITY_INVALID, CONFIG_ATTRIBUTE_INVALID; 0 for the cross-line kinds
+ * (rules, group cardinality, CONFIG_INCOMPLETE) and any other code. */
+int q2o_config_code_is_line_local(q2o_err code);
+
 /* The context of a quote: the customer's region/segment from the catalog
  * (else the market), the quote's channel. Strings point into c or h. */
 void q2o_config_context_for(const q2o_catalog *c, const q2o_quote_header *h, q2o_time_ms date,
