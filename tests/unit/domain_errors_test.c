@@ -48,8 +48,6 @@ static void add_line(fx *g, const char *offering, const char *promo, int64_t ove
 }
 
 static void support_unconfigured(fx *g) { add_line(g, "SUPPORT-PREMIUM", "", -1); }
-static void retired_addon(fx *g) { add_line(g, "LEGACY-ADDON", "", -1); }
-static void not_in_catalog(fx *g) { add_line(g, "NO-SUCH-OFFERING", "", -1); }
 static void july_promotion(fx *g) { add_line(g, "SAAS-ENT-USER", "JULY2026", -1); }
 static void override_beyond_money(fx *g) { add_line(g, "IMPL-SERVICE", "", Q2O_MAX_AMOUNT); }
 static void document_attached(fx *g) { cr_assert_eq(fx_attach(g), Q2O_OK); }
@@ -60,7 +58,9 @@ static void lines_removed(fx *g)
     cr_assert_eq(fx_send(g, &c), Q2O_OK);
 }
 
-/* ---- catalog rules (the configurator runs inside PriceQuote) ---- */
+/* ---- catalog rules. The configurator runs on AddQuoteLine / ChangeQuoteLine
+ * for what a line gets wrong by itself, and inside PriceQuote for the whole
+ * quote (rules across lines, a required attribute still missing). ---- */
 
 static q2o_cat_offering *offering(q2o_catalog *c, const char *id)
 {
@@ -139,13 +139,8 @@ static void fewer_support_seats(fx *g)
     catalog_line(g, "L2", "SUPPORT-PREMIUM", 1, "24x7");
 }
 static void bundle_without_support(fx *g) { fx_use_catalog(g, fx_saas_catalog_with(users_bundle_needs_support)); }
-static void unknown_support_level(fx *g) { catalog_line(g, "L2", "SUPPORT-PREMIUM", 10, "GOLD"); }
 static void users_outside_their_region(fx *g) { fx_use_catalog(g, fx_saas_catalog_with(users_only_in_europe)); }
-static void support_as_a_root_line(fx *g)
-{
-    fx_use_catalog(g, fx_saas_catalog_with(support_only_in_bundle));
-    catalog_line(g, "L2", "SUPPORT-PREMIUM", 10, "24x7");
-}
+static void support_only_in_bundles(fx *g) { fx_use_catalog(g, fx_saas_catalog_with(support_only_in_bundle)); }
 static void unknown_promotion(fx *g) { add_line(g, "SAAS-ENT-USER", "NO-SUCH-PROMO", -1); }
 static void unknown_order_type(q2o_quote_header *h, q2o_terms *t) { (void)t; Q2O_STRCPY(h->order_type, "NO-SUCH-TYPE"); }
 static void retail_order_types(q2o_catalog *c)
@@ -189,6 +184,19 @@ static void cancel_before_arrival(fx *g, q2o_command *c)
     c->terms.cancel_date = FX_T0 + 5 * FX_DAY;
 }
 static void no_command_id(fx *g, q2o_command *c) { (void)g; c->command_id[0] = '\0'; }
+static void retired_addon(fx *g, q2o_command *c) { (void)g; Q2O_STRCPY(c->u.line.offering_id, "LEGACY-ADDON"); }
+static void not_in_catalog(fx *g, q2o_command *c) { (void)g; Q2O_STRCPY(c->u.line.offering_id, "NO-SUCH-OFFERING"); }
+static void more_users(fx *g, q2o_command *c) { (void)g; Q2O_STRCPY(c->u.line.offering_id, "SAAS-ENT-USER"); }
+
+static void support_at(q2o_command *c, const char *level)
+{
+    Q2O_STRCPY(c->u.line.offering_id, "SUPPORT-PREMIUM");
+    c->u.line.n_options = 1;
+    Q2O_STRCPY(c->u.line.options[0].name, "support_level");
+    Q2O_STRCPY(c->u.line.options[0].value, level);
+}
+static void unknown_support_level(fx *g, q2o_command *c) { (void)g; support_at(c, "GOLD"); }
+static void support_as_a_root_line(fx *g, q2o_command *c) { (void)g; support_at(c, "24x7"); }
 static void another_quote(fx *g, q2o_command *c) { (void)g; Q2O_STRCPY(c->quote_id, "Q-9999"); }
 
 static const q2o_actor SELF_APPROVER = {"rep-1", Q2O_ROLE_DEAL_DESK, -1, ""}; /* created the quote */
@@ -305,8 +313,8 @@ static const scenario scenarios[] = {
     STORY(MISSING_CUSTOMER, DRAFT, no_customer, NULL, 0, PRICE_QUOTE, NULL, NULL),
     STORY(MISSING_BILLING_ACCOUNT, DRAFT, no_billing, NULL, 0, PRICE_QUOTE, NULL, NULL),
     STORY(CONFIG_INCOMPLETE, DRAFT, NULL, support_unconfigured, 0, PRICE_QUOTE, NULL, NULL),
-    STORY(OFFERING_INACTIVE, DRAFT, NULL, retired_addon, 0, PRICE_QUOTE, NULL, NULL),
-    STORY(OFFERING_UNKNOWN, DRAFT, NULL, not_in_catalog, 0, PRICE_QUOTE, NULL, NULL),
+    STORY(OFFERING_INACTIVE, DRAFT, NULL, NULL, 0, ADD_LINE, NULL, retired_addon),
+    STORY(OFFERING_UNKNOWN, DRAFT, NULL, NULL, 0, ADD_LINE, NULL, not_in_catalog),
     STORY(PRICE_BOOK_MISSING, DRAFT, euros, NULL, 0, PRICE_QUOTE, NULL, NULL),
     STORY(OVERRIDE_REASON_REQUIRED, DRAFT, NULL, NULL, 0, ADD_LINE, NULL, reasonless_override),
     STORY(QUANTITY_INVALID, DRAFT, NULL, NULL, 0, ADD_LINE, NULL, zero_quantity),
@@ -323,9 +331,9 @@ static const scenario scenarios[] = {
     STORY(CONFIG_EXCLUDED, DRAFT, NULL, users_and_service, 0, PRICE_QUOTE, NULL, NULL),
     STORY(CONFIG_QUANTITY_MISMATCH, DRAFT, NULL, fewer_support_seats, 0, PRICE_QUOTE, NULL, NULL),
     STORY(CONFIG_GROUP_CARDINALITY, DRAFT, NULL, bundle_without_support, 0, PRICE_QUOTE, NULL, NULL),
-    STORY(CONFIG_ATTRIBUTE_INVALID, DRAFT, NULL, unknown_support_level, 0, PRICE_QUOTE, NULL, NULL),
-    STORY(OFFERING_NOT_ELIGIBLE, DRAFT, NULL, users_outside_their_region, 0, PRICE_QUOTE, NULL, NULL),
-    STORY(CONFIG_NOT_AN_OPTION, DRAFT, NULL, support_as_a_root_line, 0, PRICE_QUOTE, NULL, NULL),
+    STORY(CONFIG_ATTRIBUTE_INVALID, DRAFT, NULL, NULL, 0, ADD_LINE, NULL, unknown_support_level),
+    STORY(OFFERING_NOT_ELIGIBLE, DRAFT, NULL, users_outside_their_region, 0, ADD_LINE, NULL, more_users),
+    STORY(CONFIG_NOT_AN_OPTION, DRAFT, NULL, support_only_in_bundles, 0, ADD_LINE, NULL, support_as_a_root_line),
     STORY(PROMOTION_UNKNOWN, DRAFT, NULL, unknown_promotion, 0, PRICE_QUOTE, NULL, NULL),
     STORY(ORDER_TYPE_UNKNOWN, DRAFT, unknown_order_type, catalog_with_order_types, 0, PRICE_QUOTE, NULL, NULL),
     STORY(CANCEL_DATE_BEFORE_ARRIVAL, NONE, NULL, NULL, 0, CREATE_QUOTE, NULL, cancel_before_arrival),

@@ -164,11 +164,75 @@ static void remove_line(fx *g, const char *id)
     send_ok(g, c);
 }
 
+/* ---- catalogs that change under a quote. AddQuoteLine already refuses an
+ * offering that is unknown or not sold on its date, so a line only reaches
+ * PriceQuote with such an offering when the catalog changed in between. */
+
+static q2o_cat_offering *offering_of(q2o_catalog *c, const char *id)
+{
+    for (uint32_t i = 0; i < c->n_offerings; i++)
+        if (strcmp(c->offerings[i].id, id) == 0)
+            return &c->offerings[i];
+    cr_assert_fail("no offering %s", id);
+    return NULL;
+}
+
+static void legacy_still_sold(q2o_catalog *c) { offering_of(c, "LEGACY-ADDON")->active_until = 0; }
+
+/* IMPL-SERVICE taken out of the catalog and its price book. */
+static void service_delisted(q2o_catalog *c)
+{
+    q2o_cat_pricebook *pb = &c->pricebooks[0];
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < c->n_offerings; i++)
+        if (strcmp(c->offerings[i].id, "IMPL-SERVICE") != 0)
+            c->offerings[k++] = c->offerings[i];
+    c->n_offerings = k;
+    k = 0;
+    for (uint32_t i = 0; i < pb->n_prices; i++)
+        if (strcmp(pb->prices[i].offering_id, "IMPL-SERVICE") != 0)
+            pb->prices[k++] = pb->prices[i];
+    pb->n_prices = k;
+}
+
+/* SAAS-ENT-USER as a bundle whose optional add-ons are support and the
+ * implementation service. */
+static void users_a_bundle(q2o_catalog *c)
+{
+    q2o_cat_offering *o = offering_of(c, "SAAS-ENT-USER");
+    o->n_groups = 1;
+    o->groups = q2o_catalog_alloc(c, 1, sizeof *o->groups);
+    Q2O_STRCPY(o->groups[0].id, "ADDONS");
+    o->groups[0].n_options = 2;
+    o->groups[0].options = q2o_catalog_alloc(c, 2, sizeof *o->groups[0].options);
+    Q2O_STRCPY(o->groups[0].options[0], "SUPPORT-PREMIUM");
+    Q2O_STRCPY(o->groups[0].options[1], "IMPL-SERVICE");
+}
+
 static void only_line_removed(fx *g) { remove_line(g, "L1"); }
 static void unconfigured_support(fx *g) { add_line_as(g, "L2", "SUPPORT-PREMIUM", ""); }
-static void legacy_addon(fx *g) { add_line_as(g, "L2", "LEGACY-ADDON", ""); }
-static void unknown_offering(fx *g) { add_line_as(g, "L2", "NO-SUCH-OFFERING", ""); }
-static void child_of_l1(fx *g) { add_line_as(g, "L2", "SUPPORT-PREMIUM", "L1"); }
+static void l1_a_bundle(fx *g) { fx_use_catalog(g, fx_saas_catalog_with(users_a_bundle)); }
+
+/* Added while the catalog still sold it, then the catalog retiring it on
+ * July 1 (the standard one) replaces it. */
+static void legacy_addon_then_retired(fx *g)
+{
+    fx_use_catalog(g, fx_saas_catalog_with(legacy_still_sold));
+    add_line_as(g, "L2", "LEGACY-ADDON", "");
+    fx_use_catalog(g, fx_saas_catalog());
+}
+
+static void service_then_delisted(fx *g)
+{
+    add_line_as(g, "L2", "IMPL-SERVICE", "");
+    fx_use_catalog(g, fx_saas_catalog_with(service_delisted));
+}
+
+static void child_of_l1(fx *g)
+{
+    l1_a_bundle(g);
+    add_line_as(g, "L2", "SUPPORT-PREMIUM", "L1");
+}
 static void attach(fx *g) { cr_assert_eq(fx_attach(g), Q2O_OK, "given AttachDocument: %s", g->last.detail); }
 static void policy_v2(fx *g) { g->policy.version = 2; }
 
@@ -252,9 +316,9 @@ static const guard price_guards[] = {
     {"mandatory option missing", S(DRAFT, NULL, unconfigured_support, 0, PRICE_QUOTE, NULL, NULL),
      Q2O_CONFIG_INCOMPLETE, S(DRAFT, NULL, configured_support, 0, PRICE_QUOTE, NULL, NULL)},
     /* the pricing date is the command's time: before July 1 the add-on is still sold */
-    {"offering retired on the pricing date", S(DRAFT, NULL, legacy_addon, 0, PRICE_QUOTE, NULL, NULL),
-     Q2O_OFFERING_INACTIVE, S(DRAFT, NULL, legacy_addon, JULY_1 - 1 - FX_T0, PRICE_QUOTE, NULL, NULL)},
-    {"offering not in the catalog", S(DRAFT, NULL, unknown_offering, 0, PRICE_QUOTE, NULL, NULL),
+    {"offering retired on the pricing date", S(DRAFT, NULL, legacy_addon_then_retired, 0, PRICE_QUOTE, NULL, NULL),
+     Q2O_OFFERING_INACTIVE, S(DRAFT, NULL, legacy_addon_then_retired, JULY_1 - 1 - FX_T0, PRICE_QUOTE, NULL, NULL)},
+    {"offering no longer in the catalog", S(DRAFT, NULL, service_then_delisted, 0, PRICE_QUOTE, NULL, NULL),
      Q2O_OFFERING_UNKNOWN, S(DRAFT, NULL, NULL, 0, PRICE_QUOTE, NULL, NULL)},
     {"no price book for EUR", S(DRAFT, in_euros, NULL, 0, PRICE_QUOTE, NULL, NULL), Q2O_PRICE_BOOK_MISSING,
      S(DRAFT, NULL, NULL, 0, PRICE_QUOTE, NULL, NULL)},
@@ -296,11 +360,15 @@ static void everything_wrong(q2o_quote_header *h, q2o_terms *t)
     no_billing_account(h, t);
 }
 
+/* Each line was valid when added (a required attribute may be set later);
+ * the catalog then retired the add-on and delisted the service. */
 static void three_bad_lines(fx *g)
 {
+    fx_use_catalog(g, fx_saas_catalog_with(legacy_still_sold));
     unconfigured_support(g);
     add_line_as(g, "L3", "LEGACY-ADDON", "");
-    add_line_as(g, "L4", "NO-SUCH-OFFERING", "");
+    add_line_as(g, "L4", "IMPL-SERVICE", "");
+    fx_use_catalog(g, fx_saas_catalog_with(service_delisted));
 }
 
 Test(quote_price, every_finding_is_reported_not_just_the_first)
@@ -786,10 +854,12 @@ static const guard line_guards[] = {
      S(DRAFT, NULL, NULL, 0, CHANGE_LINE, NULL, NULL)},
     {"removal of an unknown line", S(DRAFT, NULL, NULL, 0, REMOVE_LINE, NULL, remove_unknown),
      Q2O_QUOTE_LINE_NOT_FOUND, S(DRAFT, NULL, NULL, 0, REMOVE_LINE, NULL, NULL)},
+    /* the passing side hangs the service under L1, a bundle that offers it
+     * (AddQuoteLine refuses a child that is no option of its parent) */
     {"unknown parent line", S(DRAFT, NULL, NULL, 0, ADD_LINE, NULL, parent_unknown), Q2O_QUOTE_LINE_NOT_FOUND,
-     S(DRAFT, NULL, NULL, 0, ADD_LINE, NULL, parent_l1)},
+     S(DRAFT, NULL, l1_a_bundle, 0, ADD_LINE, NULL, parent_l1)},
     {"line is its own parent", S(DRAFT, NULL, NULL, 0, ADD_LINE, NULL, parent_self), Q2O_QUOTE_LINE_NOT_FOUND,
-     S(DRAFT, NULL, NULL, 0, ADD_LINE, NULL, parent_l1)},
+     S(DRAFT, NULL, l1_a_bundle, 0, ADD_LINE, NULL, parent_l1)},
     {"removal of a parent that has children", S(DRAFT, NULL, child_of_l1, 0, REMOVE_LINE, NULL, NULL),
      Q2O_FIELD_INVALID, S(DRAFT, NULL, child_then_removed, 0, REMOVE_LINE, NULL, NULL)},
 };

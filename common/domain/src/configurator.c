@@ -885,8 +885,11 @@ static void check_line(cfg *g, uint32_t i)
 
 /* ---------------------------------------------------------------- API */
 
-uint32_t q2o_configure(const q2o_catalog *c, const q2o_config_context *ctx, const q2o_line *lines, uint32_t n,
-                       q2o_config_result *out)
+/* Index every line, then check every line (focus NONE) or only line
+ * `focus`: its findings all come from check_line(focus), since every
+ * finding hangs on the line being checked. */
+static uint32_t configure(const q2o_catalog *c, const q2o_config_context *ctx, const q2o_line *lines, uint32_t n,
+                          uint32_t focus, q2o_config_result *out)
 {
     Q2O_CHECK(c && c->index && ctx && out && (lines || n == 0));
     memset(out, 0, sizeof *out);
@@ -898,10 +901,42 @@ uint32_t q2o_configure(const q2o_catalog *c, const q2o_config_context *ctx, cons
     }
     void *block = cfg_alloc(&g);
     build_indexes(&g);
-    for (uint32_t i = 0; i < n; i++)
-        check_line(&g, i);
+    if (focus != NONE)
+        check_line(&g, focus);
+    else
+        for (uint32_t i = 0; i < n; i++)
+            check_line(&g, i);
     free(block);
     return g.total;
+}
+
+uint32_t q2o_configure(const q2o_catalog *c, const q2o_config_context *ctx, const q2o_line *lines, uint32_t n,
+                       q2o_config_result *out)
+{
+    return configure(c, ctx, lines, n, NONE, out);
+}
+
+uint32_t q2o_configure_line(const q2o_catalog *c, const q2o_config_context *ctx, const q2o_line *lines, uint32_t n,
+                            uint32_t line, q2o_config_result *out)
+{
+    Q2O_CHECK(line < n);
+    return configure(c, ctx, lines, n, line, out);
+}
+
+int q2o_config_code_is_line_local(q2o_err code)
+{
+    switch (code) {
+    case Q2O_FIELD_INVALID:            /* structure: parent unknown or looping, too many options */
+    case Q2O_OFFERING_UNKNOWN:
+    case Q2O_OFFERING_INACTIVE:
+    case Q2O_OFFERING_NOT_ELIGIBLE:
+    case Q2O_CONFIG_NOT_AN_OPTION:     /* placement under the parent the line names */
+    case Q2O_QUANTITY_INVALID:         /* the offering's own bounds */
+    case Q2O_CONFIG_ATTRIBUTE_INVALID: /* a value the line sets */
+        return 1;
+    default:
+        return 0; /* CONFIG_INCOMPLETE, group cardinality, rules: the quote is not finished yet */
+    }
 }
 
 void q2o_config_context_for(const q2o_catalog *c, const q2o_quote_header *h, q2o_time_ms date,

@@ -12,6 +12,7 @@
 #include "core/money.h"
 #include "core/strutil.h"
 #include "decide_internal.h"
+#include "domain/catalog_pricing.h"
 
 q2o_event *dc_emit(decide_ctx *c, q2o_event_type type)
 {
@@ -174,6 +175,42 @@ static void emit_line(decide_ctx *c, q2o_event_type type, const q2o_line *in, in
         e->u.line.display_name[0] = '\0'; /* snapshotted from the catalog at pricing */
 }
 
+/* Refuse a line-local finding of line `l` at position `pos` (n_lines for
+ * an added line), with the revision's lines as they will be after the
+ * command; no catalog in the environment, no check (domain/quote.h). The
+ * detail names the line, the code and the subject, then the remediation
+ * when the whole fits. */
+static q2o_err check_configuration(decide_ctx *c, const q2o_line *l, uint32_t pos)
+{
+    const q2o_catalog *cat = c->env ? c->env->catalog : NULL;
+    const q2o_quote *q = c->q;
+    if (!cat)
+        return Q2O_OK;
+    uint32_t n = pos < q->n_lines ? q->n_lines : q->n_lines + 1;
+    q2o_line *lines = malloc((size_t)n * sizeof *lines);
+    q2o_config_result *r = malloc(sizeof *r);
+    Q2O_CHECK(lines && r);
+    if (q->n_lines)
+        memcpy(lines, q->lines, (size_t)q->n_lines * sizeof *lines);
+    lines[pos] = *l;
+    q2o_config_context cc;
+    q2o_config_context_for(cat, &q->header, c->now, &cc);
+    q2o_configure_line(cat, &cc, lines, n, pos, r);
+    for (uint32_t i = 0; i < r->n_findings; i++) {
+        const q2o_config_finding *f = &r->findings[i];
+        if (!q2o_config_code_is_line_local(f->code) || strcmp(f->line_id, l->line_id) != 0)
+            continue;
+        char head[Q2O_TEXT_MAX], full[Q2O_TEXT_MAX];
+        snprintf(head, sizeof head, "line %s: %s '%s'", l->line_id, q2o_err_name(f->code), f->subject);
+        int len = snprintf(full, sizeof full, "%s: %s", head, f->remediation);
+        dc_fail(c, f->code, "%s", len >= 0 && (size_t)len < sizeof full ? full : head);
+        break;
+    }
+    free(r);
+    free(lines);
+    return c->out->err;
+}
+
 static q2o_err dc_add_line(decide_ctx *c)
 {
     const q2o_line *l = &c->cmd->u.line;
@@ -183,6 +220,8 @@ static q2o_err dc_add_line(decide_ctx *c)
         return dc_fail(c, Q2O_QUOTE_LINE_EXISTS, "line %s", l->line_id);
     if (c->q->n_lines >= Q2O_MAX_LINES)
         return dc_fail(c, Q2O_QUOTE_LIMIT_REACHED, "%d lines", Q2O_MAX_LINES);
+    if (check_configuration(c, l, c->q->n_lines))
+        return c->out->err;
     emit_line(c, Q2O_EV_LINE_ADDED, l, l->line_number > 0 ? l->line_number : (int32_t)c->q->n_lines + 1);
     return Q2O_OK;
 }
@@ -198,6 +237,8 @@ static q2o_err dc_change_line(decide_ctx *c)
     if (strcmp(old->offering_id, l->offering_id) != 0)
         return dc_fail(c, Q2O_FIELD_INVALID, "line %s: offering_id cannot change; remove and add a line",
                        l->line_id);
+    if (check_configuration(c, l, (uint32_t)(old - c->q->lines)))
+        return c->out->err;
     emit_line(c, Q2O_EV_LINE_CHANGED, l, old->line_number);
     Q2O_STRCPY(c->out->events[c->out->n_events - 1].u.line.display_name, old->display_name);
     return Q2O_OK;

@@ -32,7 +32,9 @@
  * refused with Q2O_MONEY_OVERFLOW, never wrapped.
  *
  * Lines are validated by the configurator first (below); any blocking
- * finding stops pricing and the findings are returned as violations.
+ * finding stops pricing and the findings are returned as violations. This
+ * stays so after the add/change check (below, "When it runs"): a catalog
+ * can change between adding a line and pricing it.
  *
  * Pure and deterministic: the same catalog and input give the same output
  * bit for bit. The engine reads the catalog only through its lookups, so
@@ -72,6 +74,30 @@ q2o_err q2o_catalog_price(const q2o_catalog *catalog, const q2o_price_input *in,
  * rule id, and a remediation sentence naming what to change.
  * Guided selling: what RECOMMENDS rules (and unmet REQUIRES) suggest, and
  * attribute defaults for missing values.
+ *
+ * When it runs. A quote is built one line at a time, so its findings fall
+ * in two kinds (q2o_config_code_is_line_local):
+ *
+ *   line-local  what the line itself gets wrong, whatever else the quote
+ *               will hold: its offering unknown, inactive on the date or
+ *               not eligible (OFFERING_UNKNOWN, _INACTIVE, _NOT_ELIGIBLE),
+ *               its placement (CONFIG_NOT_AN_OPTION; FIELD_INVALID for a
+ *               parent that is unknown or loops), its quantity outside the
+ *               offering's bounds (QUANTITY_INVALID), a value it sets that
+ *               the attribute does not allow (CONFIG_ATTRIBUTE_INVALID).
+ *   cross-line  what the rest of the quote may still settle, or a line not
+ *               configured yet: REQUIRES, EXCLUDES, QUANTITY relations,
+ *               group cardinality, a required attribute not set
+ *               (CONFIG_INCOMPLETE: a line may be added first and
+ *               configured after).
+ *
+ * AddQuoteLine and ChangeQuoteLine (domain/quote.h) run q2o_configure_line
+ * on the lines as they will be after the command and refuse the first
+ * line-local finding of the added or changed line. PriceQuote runs
+ * q2o_configure on the whole quote (through the catalog pricer) and refuses
+ * on any finding of either kind: the catalog may have changed since the
+ * line was added (an offering retired), and the cross-line kinds are only
+ * judged there.
  * ------------------------------------------------------------------- */
 
 typedef struct q2o_config_finding {
@@ -143,6 +169,25 @@ typedef struct q2o_config_context {
  * call (aborts on out-of-memory, as the catalog does). */
 uint32_t q2o_configure(const q2o_catalog *c, const q2o_config_context *ctx, const q2o_line *lines, uint32_t n,
                        q2o_config_result *out);
+
+/* Validate lines[line] among lines[0..n) (line < n): the same checks as
+ * q2o_configure, over the same indexes of every line, but only the findings
+ * that hang on lines[line] (in the order above: structure, offering,
+ * placement, quantity, options, required attributes, its groups when it is
+ * a bundle, the rules anchored on it) and its suggestions; a quote of more
+ * than Q2O_MAX_LINES lines gives the one quote-level finding instead. The
+ * findings on the other lines are neither kept nor counted, so a quote full
+ * of findings cannot crowd this line's out. Returns the number of findings
+ * (kept or dropped). Cost O(lines x options) to index, then one line's
+ * checks; one heap block per call (aborts on out-of-memory). */
+uint32_t q2o_configure_line(const q2o_catalog *c, const q2o_config_context *ctx, const q2o_line *lines, uint32_t n,
+                            uint32_t line, q2o_config_result *out);
+
+/* 1 when a finding of this code is line-local (see "When it runs" above):
+ * FIELD_INVALID, OFFERING_UNKNOWN, OFFERING_INACTIVE, OFFERING_NOT_ELIGIBLE,
+ * CONFIG_NOT_AN_OPTION, QUANTITY_INVALID, CONFIG_ATTRIBUTE_INVALID; 0 for the
+ * cross-line kinds and any other code. */
+int q2o_config_code_is_line_local(q2o_err code);
 
 /* The context of a quote: the customer's region/segment from the catalog
  * (else the market), the quote's channel. Strings point into c or h. */

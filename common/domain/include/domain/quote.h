@@ -177,6 +177,26 @@ typedef enum q2o_command_type {
 const char *q2o_command_type_name(q2o_command_type t); /* "AcceptQuote" */
 int q2o_command_type_parse(const char *name);          /* -1 if unknown */
 
+/* Configuration is checked on add/change and again at pricing (SPEC §4;
+ * the split is documented with the configurator, domain/catalog_pricing.h).
+ *
+ *   AddQuoteLine, ChangeQuoteLine  when env->catalog is set, the configurator
+ *       runs over the revision's lines as they will be after the command (the
+ *       added line last, the changed line in its place); the command is
+ *       refused, with no event, with the first line-local finding of that
+ *       line: OFFERING_UNKNOWN, OFFERING_INACTIVE (on the command's now),
+ *       OFFERING_NOT_ELIGIBLE, CONFIG_NOT_AN_OPTION, QUANTITY_INVALID (the
+ *       offering's bounds), CONFIG_ATTRIBUTE_INVALID, FIELD_INVALID (parent
+ *       unknown or looping). The detail names the line, the code and the
+ *       subject, then the finding's remediation when it fits. Without a
+ *       catalog there is no such check.
+ *   PriceQuote  every finding of the whole quote, line-local ones included
+ *       (the catalog may have changed since: an offering retired), and the
+ *       cross-line ones that add/change accept: REQUIRES, EXCLUDES, QUANTITY
+ *       relations, group cardinality, and CONFIG_INCOMPLETE (a required
+ *       attribute not yet set: a line may be added first and configured
+ *       after). They are recorded in QuoteValidationFailed.
+ */
 typedef struct q2o_cmd_reason {
     char reason_code[Q2O_CODE_MAX];
     char comment[Q2O_TEXT_MAX];
@@ -423,7 +443,8 @@ void q2o_event_hash(const q2o_event *ev, uint8_t out[Q2O_SHA256_LEN]);
 typedef struct q2o_quote_env {
     q2o_pricer pricer;
     const q2o_approval_policy *approval;
-    const q2o_catalog *catalog;      /* reference data beyond pricing (order types); NULL = none */
+    const q2o_catalog *catalog;      /* reference data beyond pricing (order types, the
+                                        add/change configuration check); NULL = none */
 } q2o_quote_env;
 
 typedef struct q2o_decision {
