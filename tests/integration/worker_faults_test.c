@@ -72,6 +72,8 @@ static void check_outcome(hx *h, stream *s)
     for (int q = 0; q < N_QUOTES; q++) {
         const hx_result *last = hx_result_of(rs, n, s->ids[(PER_QUOTE - 1) * N_QUOTES + q]);
         cr_assert_eq(last->r.status, Q2O_RESULT_ACCEPTED, "%s", q2o_err_name(last->r.code));
+        if (h->lenient_results)
+            continue; /* see injected_request_errors */
         cr_assert_eq(versions[q], last->r.version, "%s: log at v%llu, result says v%llu", s->quotes[q],
                      (unsigned long long)versions[q], (unsigned long long)last->r.version);
     }
@@ -158,6 +160,16 @@ ParameterizedTest(size_t *row, worker_faults, injected_request_errors)
     stream s;
     trap t = {.h = &h, .in = in};
     hx_init(&h, 1);
+    /* An abortable error aborts a transaction whose messages were already
+     * written. librdkafka's mock cluster does not implement read_committed
+     * (its fetch never lists aborted transactions), so this harness and the
+     * worker's own restore see the aborted attempt's events and results as
+     * if committed: copies of a result may then differ and the log may not
+     * match the last result. Those two checks hold on a real broker and are
+     * made there (tests/system/quote_exactly_once_test.sh); here the rows
+     * with an abortable error check the rest: every command answered, every
+     * quote's last command accepted, one unbroken chain per quote. */
+    h.lenient_results = strstr(in->what, "(abortable)") != NULL;
     stream_init(&h, &s);
     Q2O_STRCPY(t.last_id, s.ids[N_CMDS - 1]);
     hx_quote_start_hooked(&h, &qw, "quote-i", NULL, fire, &t);

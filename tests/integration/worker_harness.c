@@ -397,9 +397,18 @@ size_t hx_results(hx *h, hx_result *out, size_t max)
         while (j < n && strcmp(out[j].r.command_id, r->command_id) != 0)
             j++;
         if (j < n) {
-            cr_assert(h->lenient_results ||
-                          (first[j]->value_len == m->value_len && !memcmp(first[j]->value, m->value, m->value_len)),
-                      "two different results for %s", r->command_id);
+            if (!h->lenient_results && (first[j]->value_len != m->value_len ||
+                                        memcmp(first[j]->value, m->value, m->value_len) != 0)) {
+                q2o_result a;
+                cr_assert_eq(q2o_codec_decode_result(h->codec, first[j]->value, first[j]->value_len, &a, detail,
+                                                     sizeof detail), Q2O_OK);
+                cr_assert_fail("two different results for %s: offset %lld %s v%llu n_events %u replayed %d '%s' | "
+                               "offset %lld %s v%llu n_events %u replayed %d '%s'",
+                               r->command_id, (long long)first[j]->offset, q2o_err_name(a.code),
+                               (unsigned long long)a.version, a.n_events, a.replayed, a.detail,
+                               (long long)m->offset, q2o_err_name(r->code), (unsigned long long)r->version,
+                               r->n_events, r->replayed, r->detail);
+            }
             out[j].copies++;
             continue;
         }
