@@ -83,7 +83,7 @@ static void check_amount(checker *k, int64_t v, int64_t lo, const char *what)
             (long long)Q2O_MAX_AMOUNT);
 }
 
-/* "$.xxx[i].offering_id" must name an offering of the catalog. */
+/* "$.<section>[i].offering_id" must name an offering of the catalog. */
 static const q2o_cat_offering *known_offering(checker *k, const char *id)
 {
     const q2o_cat_offering *o = q2o_catalog_offering(k->c, id);

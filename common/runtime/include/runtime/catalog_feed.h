@@ -71,6 +71,21 @@ q2o_err q2o_catalog_feed_restore(q2o_catalog_feed *f, q2o_store_txn *txn);
  * changed. Errors: the bus's (KAFKA_*), the store's. */
 q2o_err q2o_catalog_feed_poll(q2o_catalog_feed *f, q2o_store_txn *wtxn, int wait_ms, int *changed);
 
+/* What a worker does with its feed (both the quote and the document
+ * worker):
+ *   _sync, before restoring a newly assigned partition (no store
+ *   transaction open): the projection from the store (once), then the topic
+ *   up to its end, waiting at most Q2O_CATALOG_SYNC_WAIT_MS, in its own
+ *   store transaction;
+ *   _tick, inside a batch: a non-blocking poll at most every
+ *   Q2O_CATALOG_POLL_MS, writing into the batch's transaction.
+ * An unreadable catalog topic (retriable errors, no such topic) is logged
+ * by the feed and not an error here: the next call tries again. */
+#define Q2O_CATALOG_SYNC_WAIT_MS 10000
+#define Q2O_CATALOG_POLL_MS 1000
+q2o_err q2o_catalog_feed_sync(q2o_catalog_feed *f, q2o_store *store);
+q2o_err q2o_catalog_feed_tick(q2o_catalog_feed *f, q2o_store_txn *wtxn);
+
 /* The active catalog, or NULL. */
 const q2o_catalog *q2o_catalog_feed_active(const q2o_catalog_feed *f);
 

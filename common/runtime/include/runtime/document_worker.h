@@ -116,10 +116,8 @@
 #define Q2O_DOCUMENT_TEMPLATE_VERSION "proposal-1"
 #define Q2O_DOCUMENT_ACTOR "document-worker"
 #define Q2O_DOCUMENT_CE_TYPE "DocumentGenerated"
-/* How often handle looks for a new catalog version (non-blocking). */
-#define DW_CATALOG_POLL_MS 1000
-/* How long an assignment waits for the catalog topic's end. */
-#define DW_CATALOG_WAIT_MS 10000
+/* The catalog follows the quote worker's cadence: runtime/catalog_feed.h
+ * (q2o_catalog_feed_sync on assignment, _tick in every batch). */
 
 typedef struct q2o_document_worker q2o_document_worker;
 

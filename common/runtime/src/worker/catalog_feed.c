@@ -26,6 +26,8 @@ struct q2o_catalog_feed {
     char want_id[64];
     q2o_bus_reader *reader;
     int64_t position;     /* next offset to read */
+    int restored;         /* the store projection was loaded (q2o_catalog_feed_sync) */
+    q2o_time_ms polled_at;
     held held[FEED_MAX_IDS];
     uint32_t n_held;
     uint64_t arrivals;
@@ -256,6 +258,44 @@ q2o_err q2o_catalog_feed_poll(q2o_catalog_feed *f, q2o_store_txn *wtxn, int wait
     if (changed)
         *changed = f->active != before;
     return Q2O_OK;
+}
+
+static q2o_err feed_catch_up(q2o_store_txn *txn, void *arg)
+{
+    return q2o_catalog_feed_poll(arg, txn, Q2O_CATALOG_SYNC_WAIT_MS, NULL);
+}
+
+/* Errors of the topic that the next call retries. */
+static q2o_err not_fatal(q2o_err e)
+{
+    return q2o_err_class_of(e) == Q2O_CLASS_RETRY || e == Q2O_KAFKA_UNKNOWN_TOPIC ? Q2O_OK : e;
+}
+
+q2o_err q2o_catalog_feed_sync(q2o_catalog_feed *f, q2o_store *store)
+{
+    q2o_err e;
+    if (!f->restored) {
+        q2o_store_txn *txn;
+        if ((e = q2o_store_begin_read(store, &txn)) != Q2O_OK)
+            return e;
+        e = q2o_catalog_feed_restore(f, txn);
+        q2o_store_abort(txn);
+        if (e != Q2O_OK)
+            return e;
+        f->restored = 1;
+    }
+    e = q2o_store_update(store, feed_catch_up, f);
+    f->polled_at = q2o_time_now_ms();
+    return not_fatal(e);
+}
+
+q2o_err q2o_catalog_feed_tick(q2o_catalog_feed *f, q2o_store_txn *wtxn)
+{
+    q2o_time_ms now = q2o_time_now_ms();
+    if (!f->restored || now - f->polled_at < Q2O_CATALOG_POLL_MS)
+        return Q2O_OK;
+    f->polled_at = now;
+    return not_fatal(q2o_catalog_feed_poll(f, wtxn, 0, NULL));
 }
 
 const q2o_catalog *q2o_catalog_feed_active(const q2o_catalog_feed *f)

@@ -25,8 +25,6 @@ static const q2o_actor DOC_ACTOR = {Q2O_DOCUMENT_ACTOR, Q2O_ROLE_SYSTEM, 0, ""};
 struct q2o_document_worker {
     q2o_codec *codec;
     q2o_catalog_feed *feed;
-    int feed_restored;
-    q2o_time_ms feed_polled_at;
     char dir[DW_PATH_MAX];
     char seller[128], from[128];
     char ce_source[160];
@@ -415,51 +413,14 @@ static q2o_err on_approved(q2o_document_worker *dw, q2o_worker_batch *b, const q
 
 /* -------------------------------------------------------------- catalog */
 
-static q2o_err feed_catch_up(q2o_store_txn *txn, void *arg)
-{
-    q2o_document_worker *dw = arg;
-    return q2o_catalog_feed_poll(dw->feed, txn, DW_CATALOG_WAIT_MS, NULL);
-}
-
-/* As the quote worker: the projection from the store, then the topic to
- * its end. An unreadable catalog topic is not fatal (no e-mails until it
- * is readable; proposals do not need it). */
-static q2o_err catalog_sync(q2o_document_worker *dw, q2o_worker *w)
-{
-    q2o_store *store = q2o_worker_store(w);
-    q2o_err e;
-    if (!dw->feed_restored) {
-        q2o_store_txn *txn;
-        if ((e = q2o_store_begin_read(store, &txn)) != Q2O_OK)
-            return e;
-        e = q2o_catalog_feed_restore(dw->feed, txn);
-        q2o_store_abort(txn);
-        if (e != Q2O_OK)
-            return e;
-        dw->feed_restored = 1;
-    }
-    e = q2o_store_update(store, feed_catch_up, dw);
-    dw->feed_polled_at = q2o_time_now_ms();
-    return q2o_err_class_of(e) == Q2O_CLASS_RETRY || e == Q2O_KAFKA_UNKNOWN_TOPIC ? Q2O_OK : e;
-}
-
-static q2o_err catalog_poll(q2o_document_worker *dw, q2o_worker_batch *b)
-{
-    q2o_time_ms now = q2o_time_now_ms();
-    if (!dw->feed_restored || now - dw->feed_polled_at < DW_CATALOG_POLL_MS)
-        return Q2O_OK;
-    dw->feed_polled_at = now;
-    q2o_err e = q2o_catalog_feed_poll(dw->feed, q2o_worker_batch_txn(b), 0, NULL);
-    return q2o_err_class_of(e) == Q2O_CLASS_RETRY || e == Q2O_KAFKA_UNKNOWN_TOPIC ? Q2O_OK : e;
-}
-
 /* ------------------------------------------------------------------ ops */
 
 static q2o_err dw_on_assign(void *ctx, q2o_worker *w, const char *topic, int32_t partition)
 {
     q2o_document_worker *dw = ctx;
     (void)topic; /* the only input: the events topic */
-    q2o_err e = catalog_sync(dw, w);
+    /* the catalog is for retail e-mails only; proposals do not need it */
+    q2o_err e = q2o_catalog_feed_sync(dw->feed, q2o_worker_store(w));
     if (e != Q2O_OK)
         return e;
     return qw_restore_events(dw->codec, 0, w, partition);
@@ -473,7 +434,7 @@ static q2o_err dw_handle(void *ctx, q2o_worker_batch *b, const q2o_bus_msg *msg)
     q2o_err e = q2o_codec_decode_event(dw->codec, msg->value, msg->value_len, ev, detail, sizeof detail);
     if (e != Q2O_OK)
         return q2o_worker_deadletter(b, msg, e, detail);
-    if ((e = fold(dw, b, msg, ev)) == Q2O_OK && (e = catalog_poll(dw, b)) == Q2O_OK && ev->type == Q2O_EV_APPROVED)
+    if ((e = fold(dw, b, msg, ev)) == Q2O_OK && (e = q2o_catalog_feed_tick(dw->feed, q2o_worker_batch_txn(b))) == Q2O_OK && ev->type == Q2O_EV_APPROVED)
         e = on_approved(dw, b, msg, ev);
     q2o_event_release(ev);
     return e;

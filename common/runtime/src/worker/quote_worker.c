@@ -231,36 +231,13 @@ static void qw_follow_catalog(q2o_quote_worker *qw)
     qw->env.approval = c ? &c->approval : &qw->policy;
 }
 
-static q2o_err feed_catch_up(q2o_store_txn *txn, void *arg)
-{
-    q2o_quote_worker *qw = arg;
-    return q2o_catalog_feed_poll(qw->feed, txn, QW_CATALOG_WAIT_MS, NULL);
-}
-
-/* Before a partition's commands: the catalog projection from the store,
- * then the catalog topic up to its end (so PriceQuote prices with what was
- * published before the assignment). An unreadable catalog topic is not
- * fatal: quotes are still served, PriceQuote is refused until a catalog
- * arrives. */
+/* Before a partition's commands: the catalog as published before the
+ * assignment (runtime/catalog_feed.h). Quotes are served without one;
+ * PriceQuote is refused until a catalog arrives. */
 static q2o_err qw_catalog_sync(q2o_quote_worker *qw, q2o_worker *w)
 {
-    q2o_store *store = q2o_worker_store(w);
-    q2o_err e = Q2O_OK;
-    if (!qw->feed_restored) {
-        q2o_store_txn *txn;
-        if ((e = q2o_store_begin_read(store, &txn)) != Q2O_OK)
-            return e;
-        e = q2o_catalog_feed_restore(qw->feed, txn);
-        q2o_store_abort(txn);
-        if (e != Q2O_OK)
-            return e;
-        qw->feed_restored = 1;
-    }
-    e = q2o_store_update(store, feed_catch_up, qw);
-    qw->feed_polled_at = q2o_time_now_ms();
+    q2o_err e = q2o_catalog_feed_sync(qw->feed, q2o_worker_store(w));
     qw_follow_catalog(qw);
-    if (q2o_err_class_of(e) == Q2O_CLASS_RETRY || e == Q2O_KAFKA_UNKNOWN_TOPIC)
-        e = Q2O_OK; /* logged by the feed; the next poll tries again */
     return e;
 }
 
@@ -273,17 +250,12 @@ static q2o_err qw_on_assign(void *ctx, q2o_worker *w, const char *topic, int32_t
     return q2o_quote_restore(ctx, w, topic, partition);
 }
 
-/* New catalog versions between assignments: a non-blocking look, at most
- * every QW_CATALOG_POLL_MS, inside the batch's store transaction. */
+/* New catalog versions between assignments, inside the batch. */
 static q2o_err qw_catalog_poll(q2o_quote_worker *qw, q2o_worker_batch *b)
 {
-    q2o_time_ms now = q2o_time_now_ms();
-    if (!qw->feed_restored || now - qw->feed_polled_at < QW_CATALOG_POLL_MS)
-        return Q2O_OK;
-    qw->feed_polled_at = now;
-    q2o_err e = q2o_catalog_feed_poll(qw->feed, q2o_worker_batch_txn(b), 0, NULL);
+    q2o_err e = q2o_catalog_feed_tick(qw->feed, q2o_worker_batch_txn(b));
     qw_follow_catalog(qw);
-    return q2o_err_class_of(e) == Q2O_CLASS_RETRY || e == Q2O_KAFKA_UNKNOWN_TOPIC ? Q2O_OK : e;
+    return e;
 }
 
 q2o_err q2o_quote_worker_new(const q2o_config *cfg, const q2o_quote_worker_options *opt, q2o_quote_worker **out)

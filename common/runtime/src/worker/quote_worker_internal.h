@@ -9,18 +9,11 @@
 #include "runtime/quote_handler.h"
 #include "runtime/quote_worker.h"
 
-/* How often handle looks for a new catalog version (non-blocking). */
-#define QW_CATALOG_POLL_MS 1000
-/* How long an assignment waits for the catalog topic's end. */
-#define QW_CATALOG_WAIT_MS 10000
-
 struct q2o_quote_worker {
     q2o_codec *codec;
     q2o_quote_env env;
     q2o_approval_policy policy;        /* used while no catalog is loaded */
     q2o_catalog_feed *feed;
-    int feed_restored;
-    q2o_time_ms feed_polled_at;
     q2o_quote_worker_options opt;
     char ce_source[160]; /* "q2o/quote-worker/" + instance id (< 128) */
     q2o_worker_ops ops;
